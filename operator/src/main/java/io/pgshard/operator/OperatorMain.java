@@ -1,0 +1,137 @@
+package io.pgshard.operator;
+
+import ch.qos.logback.classic.Level;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pgshard.operator.config.OperatorConfig;
+import io.pgshard.operator.metrics.HttpEndpoints;
+import io.pgshard.operator.reconciler.ClusterSecrets;
+import io.pgshard.operator.reconciler.KubernetesEvents;
+import io.pgshard.operator.reconciler.PostgresShardReconciler;
+import io.pgshard.operator.reconciler.ShardedClusterReconciler;
+import io.pgshard.operator.status.ClusterStatusUpdater;
+import io.pgshard.operator.status.ShardStatusUpdater;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator process. Everything is wired here by constructor; the {@link Clock} and the
+ * Kubernetes client are the seams a test (or the local end-to-end harness) may set.
+ */
+public final class OperatorMain implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+  private final OperatorConfig config;
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private Operator operator;
+  private HttpEndpoints http;
+
+  public OperatorMain(OperatorConfig config, KubernetesClient client, Clock clock) {
+    this.config = config;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public static void main(String[] args) throws IOException {
+    OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
+    setRootLogLevel(config.logLevel());
+    OperatorMain main =
+        new OperatorMain(config, new KubernetesClientBuilder().build(), Clock.systemUTC());
+    Runtime.getRuntime().addShutdownHook(new Thread(main::close, "pgshard-shutdown"));
+    main.start();
+  }
+
+  public void start() throws IOException {
+    KubernetesEvents events = new KubernetesEvents(client, clock);
+    operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withConcurrentReconciliationThreads(config.reconcileThreads())
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  .withUseSSAToPatchPrimaryResource(config.useServerSideApply())
+                  .withSSABasedCreateUpdateMatchForDependentResources(config.useServerSideApply());
+              if (config.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        config.leaseName(), config.leaseNamespace(), config.identity()));
+              }
+            });
+    operator.register(
+        new ShardedClusterReconciler(
+            client,
+            new ClusterSecrets(client, new SecureRandom()),
+            new ClusterStatusUpdater(clock),
+            events),
+        this::namespaces);
+    operator.register(
+        new PostgresShardReconciler(new ShardStatusUpdater(clock), events), this::namespaces);
+    http =
+        new HttpEndpoints(
+            config.httpPort(),
+            () -> operator.getRuntimeInfo().isStarted(),
+            () ->
+                operator.getRuntimeInfo().isStarted()
+                    && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+            registry);
+    http.start();
+    operator.start();
+    LOG.info(
+        "pgshard operator started; watching {}, leader election {}, http :{}",
+        config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
+        config.leaderElection() ? "on" : "off",
+        http.port());
+  }
+
+  private <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
+      ControllerConfigurationOverrider<R> overrider) {
+    if (config.watchNamespaces().isEmpty()) {
+      overrider.watchingAllNamespaces();
+    } else {
+      overrider.settingNamespaces(config.watchNamespaces());
+    }
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  @Override
+  public void close() {
+    if (operator != null) {
+      operator.stop();
+    }
+    if (http != null) {
+      http.close();
+    }
+  }
+
+  static void setRootLogLevel(String level) {
+    org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    if (root instanceof ch.qos.logback.classic.Logger logback) {
+      logback.setLevel(Level.toLevel(level, Level.INFO));
+    }
+  }
+}

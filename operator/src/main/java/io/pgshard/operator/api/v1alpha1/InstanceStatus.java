@@ -1,0 +1,86 @@
+package io.pgshard.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One PostgreSQL instance of a shard. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class InstanceStatus {
+
+  @JsonPropertyDescription("Pod name.")
+  private String name;
+
+  @JsonPropertyDescription("primary, replica or unknown.")
+  private String role;
+
+  @JsonPropertyDescription("Whether the pod passes its readiness probe.")
+  private boolean ready = false;
+
+  @JsonPropertyDescription("Timeline the instance is on.")
+  private Long timeline;
+
+  @JsonPropertyDescription("Last WAL position received (standbys).")
+  private String receiveLsn;
+
+  @JsonPropertyDescription("Last WAL position replayed (standbys).")
+  private String replayLsn;
+
+  @JsonPropertyDescription("Bytes behind the primary.")
+  private Long lagBytes;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getRole() {
+    return role;
+  }
+
+  public void setRole(String role) {
+    this.role = role;
+  }
+
+  public boolean isReady() {
+    return ready;
+  }
+
+  public void setReady(boolean ready) {
+    this.ready = ready;
+  }
+
+  public Long getTimeline() {
+    return timeline;
+  }
+
+  public void setTimeline(Long timeline) {
+    this.timeline = timeline;
+  }
+
+  public String getReceiveLsn() {
+    return receiveLsn;
+  }
+
+  public void setReceiveLsn(String receiveLsn) {
+    this.receiveLsn = receiveLsn;
+  }
+
+  public String getReplayLsn() {
+    return replayLsn;
+  }
+
+  public void setReplayLsn(String replayLsn) {
+    this.replayLsn = replayLsn;
+  }
+
+  public Long getLagBytes() {
+    return lagBytes;
+  }
+
+  public void setLagBytes(Long lagBytes) {
+    this.lagBytes = lagBytes;
+  }
+}

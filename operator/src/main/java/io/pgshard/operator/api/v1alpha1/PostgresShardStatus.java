@@ -1,0 +1,122 @@
+package io.pgshard.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed of one shard. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PostgresShardStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Creating, Ready, Degraded, FailingOver or Deleting.")
+  private String phase;
+
+  @JsonPropertyDescription("Pod name of the current primary.")
+  private String currentPrimary;
+
+  @JsonPropertyDescription("Pod being promoted during a failover or switchover.")
+  private String targetPrimary;
+
+  @JsonPropertyDescription("Instances that pass their readiness probe.")
+  private Integer readyInstances;
+
+  @JsonPropertyDescription("Instances the shard should run (replicas + 1).")
+  private Integer desiredInstances;
+
+  @JsonPropertyDescription("Per-instance observations.")
+  private List<InstanceStatus> instances = new ArrayList<>();
+
+  @JsonPropertyDescription("The last failover.")
+  private FailoverRecord lastFailover;
+
+  @JsonPropertyDescription("Partition maintenance per table.")
+  private List<PartitionStatus> partitions = new ArrayList<>();
+
+  @JsonPropertyDescription("Ready, Progressing, Degraded, PoolerReady and failover conditions.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public String getPhase() {
+    return phase;
+  }
+
+  public void setPhase(String phase) {
+    this.phase = phase;
+  }
+
+  public String getCurrentPrimary() {
+    return currentPrimary;
+  }
+
+  public void setCurrentPrimary(String currentPrimary) {
+    this.currentPrimary = currentPrimary;
+  }
+
+  public String getTargetPrimary() {
+    return targetPrimary;
+  }
+
+  public void setTargetPrimary(String targetPrimary) {
+    this.targetPrimary = targetPrimary;
+  }
+
+  public Integer getReadyInstances() {
+    return readyInstances;
+  }
+
+  public void setReadyInstances(Integer readyInstances) {
+    this.readyInstances = readyInstances;
+  }
+
+  public Integer getDesiredInstances() {
+    return desiredInstances;
+  }
+
+  public void setDesiredInstances(Integer desiredInstances) {
+    this.desiredInstances = desiredInstances;
+  }
+
+  public List<InstanceStatus> getInstances() {
+    return instances;
+  }
+
+  public void setInstances(List<InstanceStatus> instances) {
+    this.instances = instances;
+  }
+
+  public FailoverRecord getLastFailover() {
+    return lastFailover;
+  }
+
+  public void setLastFailover(FailoverRecord lastFailover) {
+    this.lastFailover = lastFailover;
+  }
+
+  public List<PartitionStatus> getPartitions() {
+    return partitions;
+  }
+
+  public void setPartitions(List<PartitionStatus> partitions) {
+    this.partitions = partitions;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+}

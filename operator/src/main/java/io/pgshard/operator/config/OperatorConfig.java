@@ -1,0 +1,92 @@
+package io.pgshard.operator.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's configuration, read once from environment variables (names in {@link #ENV}).
+ *
+ * @param watchNamespaces namespaces to watch; empty means all
+ * @param logLevel root log level (TRACE, DEBUG, INFO, WARN, ERROR)
+ * @param leaderElection whether to take a Lease before reconciling (for 2+ replicas)
+ * @param leaseName name of the Lease
+ * @param leaseNamespace namespace of the Lease; null means the client's namespace
+ * @param identity this replica's identity in the Lease (the pod name)
+ * @param httpPort port of /healthz, /readyz and /metrics
+ * @param reconcileThreads concurrent reconciles
+ * @param useServerSideApply server-side apply for dependents and status (off only for API servers
+ *     without it, such as the fabric8 mock)
+ * @param defaultProbeInterval how often instances are probed when a shard does not say
+ */
+public record OperatorConfig(
+    Set<String> watchNamespaces,
+    String logLevel,
+    boolean leaderElection,
+    String leaseName,
+    String leaseNamespace,
+    String identity,
+    int httpPort,
+    int reconcileThreads,
+    boolean useServerSideApply,
+    Duration defaultProbeInterval) {
+
+  /** The environment variables read, and their defaults. */
+  public static final Map<String, String> ENV =
+      Map.of(
+          "PGSHARD_WATCH_NAMESPACES", "",
+          "PGSHARD_LOG_LEVEL", "INFO",
+          "PGSHARD_LEADER_ELECTION", "true",
+          "PGSHARD_LEASE_NAME", "pgshard-operator-lease",
+          "PGSHARD_LEASE_NAMESPACE", "",
+          "POD_NAME", "",
+          "PGSHARD_HTTP_PORT", "8080",
+          "PGSHARD_RECONCILE_THREADS", "10",
+          "PGSHARD_SERVER_SIDE_APPLY", "true",
+          "PGSHARD_DEFAULT_PROBE_INTERVAL_MS", "1000");
+
+  public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    return new OperatorConfig(
+        Arrays.stream(get(env, "PGSHARD_WATCH_NAMESPACES").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toUnmodifiableSet()),
+        get(env, "PGSHARD_LOG_LEVEL").toUpperCase(java.util.Locale.ROOT),
+        bool(env, "PGSHARD_LEADER_ELECTION"),
+        get(env, "PGSHARD_LEASE_NAME"),
+        emptyToNull(get(env, "PGSHARD_LEASE_NAMESPACE")),
+        emptyToNull(get(env, "POD_NAME")),
+        integer(env, "PGSHARD_HTTP_PORT"),
+        integer(env, "PGSHARD_RECONCILE_THREADS"),
+        bool(env, "PGSHARD_SERVER_SIDE_APPLY"),
+        Duration.ofMillis(integer(env, "PGSHARD_DEFAULT_PROBE_INTERVAL_MS")));
+  }
+
+  private static String get(Map<String, String> env, String key) {
+    String value = env.get(key);
+    return value == null ? ENV.get(key) : value.trim();
+  }
+
+  private static boolean bool(Map<String, String> env, String key) {
+    String value = get(env, key);
+    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(key + " must be true or false, is '" + value + "'");
+    }
+    return Boolean.parseBoolean(value);
+  }
+
+  private static int integer(Map<String, String> env, String key) {
+    try {
+      return Integer.parseInt(get(env, key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          key + " must be an integer, is '" + get(env, key) + "'", e);
+    }
+  }
+
+  private static String emptyToNull(String value) {
+    return value.isEmpty() ? null : value;
+  }
+}

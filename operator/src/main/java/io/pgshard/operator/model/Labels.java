@@ -1,0 +1,95 @@
+package io.pgshard.operator.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every label pgshard sets or selects on. Only the operator sets {@link #ROLE} on pods. */
+public final class Labels {
+
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String INSTANCE = "app.kubernetes.io/instance";
+  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String CLUSTER = "pgshard.io/cluster";
+  public static final String SHARD = "pgshard.io/shard";
+  public static final String ROLE = "pgshard.io/role";
+
+  public static final String APP_NAME = "pgshard";
+  public static final String OPERATOR = "pgshard-operator";
+
+  public static final String ROLE_PRIMARY = "primary";
+  public static final String ROLE_REPLICA = "replica";
+
+  /** What an object is part of; the value of {@link #COMPONENT}. */
+  public enum Component {
+    CLUSTER("cluster"),
+    SHARD("shard"),
+    POSTGRES("postgres"),
+    POOLER("pooler");
+
+    private final String value;
+
+    Component(String value) {
+      this.value = value;
+    }
+
+    public String value() {
+      return value;
+    }
+  }
+
+  /** The label selector of everything the operator manages (its informers filter on it). */
+  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
+
+  /** Shard-wide objects (config and state ConfigMaps, pods/rw/ro Services, PDB). */
+  public static final String SHARD_OBJECTS_SELECTOR = MANAGED_SELECTOR + "," + COMPONENT + "=shard";
+
+  /** A shard's pooler objects (its own informers: they come and go with spec.pooler.enabled). */
+  public static final String POOLER_OBJECTS_SELECTOR =
+      MANAGED_SELECTOR + "," + COMPONENT + "=pooler";
+
+  private Labels() {}
+
+  /** Labels of a cluster-level object (Secrets, shard map, PostgresShards). */
+  public static Map<String, String> forCluster(String cluster, Component component) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(NAME, APP_NAME);
+    labels.put(INSTANCE, cluster);
+    labels.put(COMPONENT, component.value());
+    labels.put(MANAGED_BY, OPERATOR);
+    labels.put(CLUSTER, cluster);
+    return labels;
+  }
+
+  /** Labels of an object that belongs to one shard. */
+  public static Map<String, String> forShard(String cluster, String shard, Component component) {
+    Map<String, String> labels = forCluster(cluster, component);
+    labels.put(SHARD, shard);
+    return labels;
+  }
+
+  /** Selects a shard's PostgreSQL pods (all roles). */
+  public static Map<String, String> instanceSelector(String cluster, String shard) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(CLUSTER, cluster);
+    selector.put(SHARD, shard);
+    selector.put(COMPONENT, Component.POSTGRES.value());
+    return selector;
+  }
+
+  /** Selects a shard's PostgreSQL pods of one role. */
+  public static Map<String, String> roleSelector(String cluster, String shard, String role) {
+    Map<String, String> selector = instanceSelector(cluster, shard);
+    selector.put(ROLE, role);
+    return selector;
+  }
+
+  /** Selects a shard's PgBouncer pods. */
+  public static Map<String, String> poolerSelector(String cluster, String shard) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(CLUSTER, cluster);
+    selector.put(SHARD, shard);
+    selector.put(COMPONENT, Component.POOLER.value());
+    return selector;
+  }
+}

@@ -1,0 +1,108 @@
+package io.pgshard.operator.model;
+
+import io.pgshard.operator.api.v1alpha1.PostgresShardSpec;
+import io.pgshard.operator.api.v1alpha1.ReplicationMode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The postgresql.conf include every instance of a shard loads (rendered into the shard's config
+ * ConfigMap). Instance-specific settings (listen address, socket directory, primary_conninfo) are
+ * written by {@code run.sh} at each start.
+ */
+public final class PostgresConfig {
+
+  /** Parameters the operator or run.sh sets; a user setting one is refused (InvalidSpec). */
+  public static final Set<String> OWNED_PARAMETERS =
+      Set.of(
+          "listen_addresses",
+          "port",
+          "unix_socket_directories",
+          "data_directory",
+          "config_file",
+          "hba_file",
+          "ident_file",
+          "external_pid_file",
+          "include",
+          "include_dir",
+          "include_if_exists",
+          "primary_conninfo",
+          "primary_slot_name",
+          "recovery_target_timeline",
+          "promote_trigger_file",
+          "synchronous_standby_names",
+          "hot_standby",
+          "wal_level",
+          "wal_log_hints",
+          "full_page_writes",
+          "cluster_name");
+
+  private static final Pattern PARAMETER_NAME =
+      Pattern.compile("^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)?$");
+
+  /** Settings every shard gets; users may override the ones not in {@link #OWNED_PARAMETERS}. */
+  private static final Map<String, String> DEFAULTS =
+      Map.of(
+          "max_wal_senders", "16",
+          "max_replication_slots", "16",
+          "wal_keep_size", "1GB",
+          "hot_standby_feedback", "on",
+          // standbys retry the rw Service every second, so they find a new primary quickly
+          "wal_retrieve_retry_interval", "1s",
+          "wal_receiver_status_interval", "1s",
+          "password_encryption", "scram-sha-256",
+          "logging_collector", "off",
+          "log_line_prefix", "%m [%p] %q%u@%d ");
+
+  private PostgresConfig() {}
+
+  public static boolean isValidParameterName(String name) {
+    return PARAMETER_NAME.matcher(name).matches();
+  }
+
+  public static String render(String shardName, PostgresShardSpec spec) {
+    StringBuilder out = new StringBuilder();
+    out.append("# Rendered by pgshard for shard ").append(shardName).append(".\n");
+    out.append("# Do not edit: the operator overwrites it. Set spec.postgres.parameters.\n");
+    out.append("cluster_name = ").append(quote(shardName)).append('\n');
+    out.append("wal_level = replica\n");
+    out.append("hot_standby = on\n");
+    out.append("# pg_rewind needs hint bits WAL-logged and full page writes\n");
+    out.append("wal_log_hints = on\n");
+    out.append("full_page_writes = on\n");
+    synchronousStandbyNames(shardName, spec)
+        .ifPresent(
+            names -> out.append("synchronous_standby_names = ").append(quote(names)).append('\n'));
+    Map<String, String> merged = new TreeMap<>(DEFAULTS);
+    merged.putAll(spec.getPostgres().getParameters());
+    merged.forEach((k, v) -> out.append(k).append(" = ").append(quote(v)).append('\n'));
+    return out.toString();
+  }
+
+  /**
+   * {@code ANY n ("pod-0", ..., "pod-k")} in sync mode: every instance is listed (a primary never
+   * counts itself), so the setting is the same on every instance and survives failover.
+   */
+  static java.util.Optional<String> synchronousStandbyNames(
+      String shardName, PostgresShardSpec spec) {
+    if (spec.getReplication().getMode() != ReplicationMode.SYNC || spec.getReplicas() == 0) {
+      return java.util.Optional.empty();
+    }
+    List<String> pods =
+        IntStream.rangeClosed(0, spec.getReplicas())
+            .mapToObj(i -> "\"" + ResourceNames.pod(shardName, i) + "\"")
+            .collect(Collectors.toList());
+    return java.util.Optional.of(
+        "ANY " + spec.getReplication().getSyncReplicas() + " (" + String.join(", ", pods) + ")");
+  }
+
+  /** A postgresql.conf string literal. */
+  static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "''").replace("\n", " ") + "'";
+  }
+}

@@ -1,0 +1,251 @@
+package io.pgshard.operator.model;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.PostgresShardSpec;
+import io.pgshard.operator.api.v1alpha1.SecretNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The StatefulSet of a shard's PostgreSQL instances: pods {@code <shard>-0..n}, a {@code data}
+ * claim each, the instance script from the config ConfigMap as entrypoint.
+ *
+ * <p>Update strategy is OnDelete: a template change never restarts a healthy primary by itself; the
+ * operator decides when to restart which instance (replicas first, then a switchover).
+ */
+public final class ShardStatefulSetModel {
+
+  public static final int POSTGRES_PORT = 5432;
+
+  /** uid and gid of the postgres user in the official postgres images. */
+  public static final long POSTGRES_UID = 999L;
+
+  static final String DATA_MOUNT = "/var/lib/postgresql/data";
+
+  /** A subdirectory, because a fresh volume's root may hold lost+found. */
+  static final String PGDATA = DATA_MOUNT + "/pgdata";
+
+  static final String CONFIG_MOUNT = "/etc/pgshard/config";
+  static final String STATE_MOUNT = "/etc/pgshard/state";
+  static final String RUN_MOUNT = "/run/pgshard";
+
+  private static final String PROBE =
+      "exec pg_isready -q -h \"$PGSHARD_RUN_DIR\" -p \"$PGPORT\" -t 3";
+
+  private ShardStatefulSetModel() {}
+
+  public static StatefulSet desired(PostgresShard shard) {
+    ShardNaming naming = ShardNaming.of(shard);
+    PostgresShardSpec spec = shard.getSpec();
+    Map<String, String> selector = Labels.instanceSelector(naming.cluster(), naming.shard());
+    Map<String, String> podLabels =
+        Labels.forShard(naming.cluster(), naming.shard(), Labels.Component.POSTGRES);
+    return new StatefulSetBuilder()
+        .withMetadata(
+            Owned.meta(
+                shard,
+                ResourceNames.statefulSet(naming.shard()),
+                Labels.forShard(naming.cluster(), naming.shard(), Labels.Component.POSTGRES)))
+        .withNewSpec()
+        .withServiceName(ResourceNames.podsService(naming.shard()))
+        .withReplicas(spec.getReplicas() + 1)
+        // every instance waits for what it needs (the rw Service), so none has to wait for
+        // its predecessor's readiness
+        .withPodManagementPolicy("Parallel")
+        .withNewUpdateStrategy()
+        .withType("OnDelete")
+        .endUpdateStrategy()
+        .withNewPersistentVolumeClaimRetentionPolicy()
+        .withWhenDeleted(
+            spec.getPostgres().getStorage().isDeleteClaimsWithCluster() ? "Delete" : "Retain")
+        .withWhenScaled("Retain")
+        .endPersistentVolumeClaimRetentionPolicy()
+        .withNewSelector()
+        .withMatchLabels(selector)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .endMetadata()
+        .withNewSpec()
+        .withEnableServiceLinks(false)
+        .withAutomountServiceAccountToken(false)
+        .withTerminationGracePeriodSeconds(60L)
+        .withSecurityContext(
+            new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(POSTGRES_UID)
+                .withRunAsGroup(POSTGRES_UID)
+                .withFsGroup(POSTGRES_UID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build())
+        .withNewAffinity()
+        .withNewPodAntiAffinity()
+        .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+        .withWeight(100)
+        .withNewPodAffinityTerm()
+        .withTopologyKey("kubernetes.io/hostname")
+        .withNewLabelSelector()
+        .withMatchLabels(selector)
+        .endLabelSelector()
+        .endPodAffinityTerm()
+        .endPreferredDuringSchedulingIgnoredDuringExecution()
+        .endPodAntiAffinity()
+        .endAffinity()
+        .withContainers(postgresContainer(naming, spec))
+        .withVolumes(volumes(naming.shard()))
+        .endSpec()
+        .endTemplate()
+        .withVolumeClaimTemplates(dataClaim(naming, spec))
+        .endSpec()
+        .build();
+  }
+
+  private static Container postgresContainer(ShardNaming naming, PostgresShardSpec spec) {
+    return new ContainerBuilder()
+        .withName("postgres")
+        .withImage(spec.getPostgres().getImage())
+        .withCommand("/bin/sh", CONFIG_MOUNT + "/" + InstanceScripts.RUN)
+        .withEnv(env(naming, spec))
+        .addNewPort()
+        .withName("postgres")
+        .withContainerPort(POSTGRES_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withResources(
+            spec.getPostgres().getResources() == null
+                ? new ResourceRequirements()
+                : spec.getPostgres().getResources())
+        .withVolumeMounts(mounts())
+        // a clone of a large database can take long: the startup probe allows an hour
+        .withStartupProbe(probe(10, 360))
+        .withReadinessProbe(probe(5, 3))
+        .withLivenessProbe(probe(10, 6))
+        .withNewLifecycle()
+        .withNewPreStop()
+        .withNewExec()
+        .withCommand("/bin/sh", "-c", "exec pg_ctl stop -D \"$PGDATA\" -m fast -w -t 50")
+        .endExec()
+        .endPreStop()
+        .endLifecycle()
+        .withSecurityContext(
+            new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withPrivileged(false)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .build())
+        .build();
+  }
+
+  private static Probe probe(int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewExec()
+        .withCommand("/bin/sh", "-c", PROBE)
+        .endExec()
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(5)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
+  static List<EnvVar> env(ShardNaming naming, PostgresShardSpec spec) {
+    SecretNames secrets = spec.getSecrets();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(ContainerParts.plain("PGDATA", PGDATA));
+    env.add(ContainerParts.plain("PGPORT", Integer.toString(POSTGRES_PORT)));
+    env.add(ContainerParts.fieldRef("POD_NAME", "metadata.name"));
+    env.add(ContainerParts.fieldRef("POD_IP", "status.podIP"));
+    env.add(ContainerParts.plain("PGSHARD_SHARD", naming.shard()));
+    env.add(ContainerParts.plain("PGSHARD_RW_HOST", naming.primaryHost()));
+    env.add(ContainerParts.plain("PGSHARD_CONFIG_DIR", CONFIG_MOUNT));
+    env.add(ContainerParts.plain("PGSHARD_STATE_DIR", STATE_MOUNT));
+    env.add(ContainerParts.plain("PGSHARD_RUN_DIR", RUN_MOUNT));
+    env.add(ContainerParts.secretRef("PGSHARD_SUPERUSER", secrets.getSuperuser(), "username"));
+    env.add(
+        ContainerParts.secretRef("PGSHARD_SUPERUSER_PASSWORD", secrets.getSuperuser(), "password"));
+    env.add(
+        ContainerParts.secretRef("PGSHARD_REPLICATION_USER", secrets.getReplication(), "username"));
+    env.add(
+        ContainerParts.secretRef(
+            "PGSHARD_REPLICATION_PASSWORD", secrets.getReplication(), "password"));
+    env.add(ContainerParts.secretRef("PGSHARD_APP_USER", secrets.getApp(), "username"));
+    env.add(ContainerParts.secretRef("PGSHARD_APP_PASSWORD", secrets.getApp(), "password"));
+    env.add(ContainerParts.plain("PGSHARD_APP_DATABASE", spec.getDatabase().getName()));
+    return env;
+  }
+
+  private static List<VolumeMount> mounts() {
+    return List.of(
+        ContainerParts.mount(ResourceNames.DATA_VOLUME, DATA_MOUNT, false),
+        ContainerParts.mount("config", CONFIG_MOUNT, true),
+        ContainerParts.mount("state", STATE_MOUNT, true),
+        ContainerParts.mount("run", RUN_MOUNT, false),
+        ContainerParts.mount("tmp", "/tmp", false),
+        ContainerParts.mount("shm", "/dev/shm", false));
+  }
+
+  private static List<Volume> volumes(String shard) {
+    return List.of(
+        new VolumeBuilder()
+            .withName("config")
+            .withNewConfigMap()
+            .withName(ResourceNames.configMap(shard))
+            .withDefaultMode(0444)
+            .endConfigMap()
+            .build(),
+        new VolumeBuilder()
+            .withName("state")
+            .withNewConfigMap()
+            .withName(ResourceNames.stateConfigMap(shard))
+            .withDefaultMode(0444)
+            .endConfigMap()
+            .build(),
+        new VolumeBuilder().withName("run").withNewEmptyDir().endEmptyDir().build(),
+        new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build(),
+        // PostgreSQL's dynamic shared memory lives in /dev/shm, 64Mi by default in containers
+        new VolumeBuilder()
+            .withName("shm")
+            .withNewEmptyDir()
+            .withMedium("Memory")
+            .endEmptyDir()
+            .build());
+  }
+
+  private static PersistentVolumeClaim dataClaim(ShardNaming naming, PostgresShardSpec spec) {
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withName(ResourceNames.DATA_VOLUME)
+        .withLabels(Labels.forShard(naming.cluster(), naming.shard(), Labels.Component.POSTGRES))
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withStorageClassName(spec.getPostgres().getStorage().getStorageClassName())
+        .withNewResources()
+        .addToRequests("storage", new Quantity(spec.getPostgres().getStorage().getSize()))
+        .endResources()
+        .endSpec()
+        .build();
+  }
+}

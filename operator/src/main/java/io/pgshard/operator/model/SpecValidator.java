@@ -1,0 +1,138 @@
+package io.pgshard.operator.model;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.pgshard.operator.api.v1alpha1.PartitionSpec;
+import io.pgshard.operator.api.v1alpha1.ReplicationMode;
+import io.pgshard.operator.api.v1alpha1.ShardTemplateSpec;
+import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the CRD schema cannot express (or that an API server without our schema would let
+ * through). A problem becomes {@code Ready=False}, reason {@code InvalidSpec}, and a Warning event;
+ * the operator then leaves everything as it was.
+ */
+public final class SpecValidator {
+
+  private static final Pattern DURATION = Pattern.compile("^[0-9]+(ms|s|m)$");
+  private static final Pattern PGBOUNCER_KEY = Pattern.compile("^[a-z][a-z0-9_]*$");
+
+  private SpecValidator() {}
+
+  /**
+   * {@code existingShards}: the highest shard index that exists, plus one (0 for a new cluster).
+   */
+  public static List<SpecProblem> validate(ShardedCluster cluster, int existingShards) {
+    List<SpecProblem> problems = new ArrayList<>();
+    String name = cluster.getMetadata().getName();
+    if (name.length() > ResourceNames.MAX_CLUSTER_NAME_LENGTH) {
+      problems.add(
+          new SpecProblem(
+              "metadata.name",
+              "is "
+                  + name.length()
+                  + " characters; at most "
+                  + ResourceNames.MAX_CLUSTER_NAME_LENGTH
+                  + " fit in the names of the objects each shard needs"));
+    }
+    int shards = cluster.getSpec().getShards();
+    if (shards < 1 || shards > 256) {
+      problems.add(new SpecProblem("spec.shards", "must be between 1 and 256, is " + shards));
+    }
+    if (shards < existingShards) {
+      problems.add(
+          new SpecProblem(
+              "spec.shards",
+              "lowering shards from "
+                  + existingShards
+                  + " to "
+                  + shards
+                  + " is refused: shards hold data and are never removed by a spec edit;"
+                  + " set spec.shards back to "
+                  + existingShards));
+    }
+    problems.addAll(validateTemplate(cluster.getSpec()));
+    return problems;
+  }
+
+  /** Checks of the part every shard shares (also run by the PostgresShard reconciler). */
+  public static List<SpecProblem> validateTemplate(ShardTemplateSpec spec) {
+    List<SpecProblem> problems = new ArrayList<>();
+    if (spec.getReplicas() < 0 || spec.getReplicas() > 8) {
+      problems.add(
+          new SpecProblem("spec.replicas", "must be between 0 and 8, is " + spec.getReplicas()));
+    }
+    if (spec.getReplication().getMode() == ReplicationMode.SYNC
+        && spec.getReplication().getSyncReplicas() > spec.getReplicas()) {
+      problems.add(
+          new SpecProblem(
+              "spec.replication.syncReplicas",
+              spec.getReplication().getSyncReplicas()
+                  + " synchronous standbys asked for but only "
+                  + spec.getReplicas()
+                  + " replicas exist: every commit would block"));
+    }
+    quantity(
+        problems, "spec.replication.maxLagOnFailover", spec.getReplication().getMaxLagOnFailover());
+    quantity(problems, "spec.postgres.storage.size", spec.getPostgres().getStorage().getSize());
+    if (!DURATION.matcher(spec.getFailover().getProbeInterval()).matches()) {
+      problems.add(
+          new SpecProblem(
+              "spec.failover.probeInterval",
+              "'"
+                  + spec.getFailover().getProbeInterval()
+                  + "' is not a duration like 500ms or 1s"));
+    }
+    spec.getPostgres()
+        .getParameters()
+        .keySet()
+        .forEach(
+            key -> {
+              String field = "spec.postgres.parameters." + key;
+              if (PostgresConfig.OWNED_PARAMETERS.contains(key)) {
+                problems.add(
+                    new SpecProblem(field, "is set by the operator and cannot be overridden"));
+              } else if (!PostgresConfig.isValidParameterName(key)) {
+                problems.add(new SpecProblem(field, "is not a PostgreSQL parameter name"));
+              }
+            });
+    spec.getPooler()
+        .getParameters()
+        .keySet()
+        .forEach(
+            key -> {
+              String field = "spec.pooler.parameters." + key;
+              if (PgBouncerConfig.OWNED_PARAMETERS.contains(key)) {
+                problems.add(
+                    new SpecProblem(field, "is set by the operator and cannot be overridden"));
+              } else if (!PGBOUNCER_KEY.matcher(key).matches()) {
+                problems.add(new SpecProblem(field, "is not a PgBouncer setting name"));
+              }
+            });
+    Set<String> tables = new HashSet<>();
+    List<PartitionSpec> partitions = spec.getPartitions();
+    for (int i = 0; i < partitions.size(); i++) {
+      String table = partitions.get(i).getTable();
+      if (table != null && !tables.add(table)) {
+        problems.add(
+            new SpecProblem(
+                "spec.partitions[" + i + "].table", "'" + table + "' is listed more than once"));
+      }
+    }
+    return problems;
+  }
+
+  private static void quantity(List<SpecProblem> problems, String field, String value) {
+    try {
+      if (Quantity.getAmountInBytes(new Quantity(value)).signum() < 0) {
+        problems.add(new SpecProblem(field, "must not be negative"));
+      }
+    } catch (RuntimeException e) {
+      problems.add(new SpecProblem(field, "'" + value + "' is not a quantity like 16Mi"));
+    }
+  }
+}

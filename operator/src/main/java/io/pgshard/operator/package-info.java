@@ -1,0 +1,2 @@
+/** pgshard, a Kubernetes operator for sharded PostgreSQL. {@link OperatorMain} wires it. */
+package io.pgshard.operator;

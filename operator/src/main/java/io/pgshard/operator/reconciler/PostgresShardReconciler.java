@@ -1,0 +1,238 @@
+package io.pgshard.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.dependent.DisruptionBudgetEnabled;
+import io.pgshard.operator.dependent.PodsService;
+import io.pgshard.operator.dependent.PoolerConfigMap;
+import io.pgshard.operator.dependent.PoolerDeployment;
+import io.pgshard.operator.dependent.PoolerEnabled;
+import io.pgshard.operator.dependent.PoolerService;
+import io.pgshard.operator.dependent.PrimaryService;
+import io.pgshard.operator.dependent.ReplicaService;
+import io.pgshard.operator.dependent.ShardConfigMap;
+import io.pgshard.operator.dependent.ShardPodDisruptionBudget;
+import io.pgshard.operator.dependent.ShardStateConfigMap;
+import io.pgshard.operator.dependent.ShardStatefulSet;
+import io.pgshard.operator.model.JsonEquality;
+import io.pgshard.operator.model.Labels;
+import io.pgshard.operator.model.ResourceNames;
+import io.pgshard.operator.model.ShardConfigMaps;
+import io.pgshard.operator.model.SpecProblem;
+import io.pgshard.operator.model.SpecValidator;
+import io.pgshard.operator.status.Conditions;
+import io.pgshard.operator.status.Reasons;
+import io.pgshard.operator.status.ShardObservation;
+import io.pgshard.operator.status.ShardStatusUpdater;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one PostgresShard: every Kubernetes object of the shard through one dependent resource
+ * each, then the status from what the informers see. An invalid spec leaves the objects as they
+ * are.
+ */
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(
+          name = "config",
+          type = ShardConfigMap.class,
+          useEventSourceWithName = PostgresShardReconciler.CONFIG_MAPS),
+      @Dependent(
+          name = "state",
+          type = ShardStateConfigMap.class,
+          useEventSourceWithName = PostgresShardReconciler.CONFIG_MAPS),
+      @Dependent(
+          name = "pods-service",
+          type = PodsService.class,
+          useEventSourceWithName = PostgresShardReconciler.SERVICES),
+      @Dependent(
+          name = "rw-service",
+          type = PrimaryService.class,
+          useEventSourceWithName = PostgresShardReconciler.SERVICES),
+      @Dependent(
+          name = "ro-service",
+          type = ReplicaService.class,
+          useEventSourceWithName = PostgresShardReconciler.SERVICES),
+      @Dependent(
+          name = "statefulset",
+          type = ShardStatefulSet.class,
+          dependsOn = {"config", "state", "pods-service"}),
+      @Dependent(
+          name = "pdb",
+          type = ShardPodDisruptionBudget.class,
+          reconcilePrecondition = DisruptionBudgetEnabled.class),
+      @Dependent(
+          name = "pooler-config",
+          type = PoolerConfigMap.class,
+          reconcilePrecondition = PoolerEnabled.class),
+      @Dependent(
+          name = "pooler",
+          type = PoolerDeployment.class,
+          dependsOn = "pooler-config",
+          reconcilePrecondition = PoolerEnabled.class),
+      @Dependent(
+          name = "pooler-service",
+          type = PoolerService.class,
+          reconcilePrecondition = PoolerEnabled.class),
+    })
+@ControllerConfiguration(name = PostgresShardReconciler.NAME)
+public class PostgresShardReconciler implements Reconciler<PostgresShard> {
+
+  public static final String NAME = "postgresshard";
+  static final String CONFIG_MAPS = "shard-configmaps";
+  static final String SERVICES = "shard-services";
+  private static final String PODS = "shard-pods";
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresShardReconciler.class);
+
+  private final ShardStatusUpdater statusUpdater;
+  private final KubernetesEvents events;
+
+  public PostgresShardReconciler(ShardStatusUpdater statusUpdater, KubernetesEvents events) {
+    this.statusUpdater = statusUpdater;
+    this.events = events;
+  }
+
+  /**
+   * The shard-wide ConfigMaps and Services share one informer per kind (fewer watches, one cache).
+   * The pooler's objects have their own: JOSDK registers and drops the informer of a dependent with
+   * an activation condition as the condition changes.
+   */
+  @Override
+  public List<EventSource<?, PostgresShard>> prepareEventSources(
+      EventSourceContext<PostgresShard> context) {
+    var configMaps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, PostgresShard.class)
+                .withName(CONFIG_MAPS)
+                .withLabelSelector(Labels.SHARD_OBJECTS_SELECTOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(PostgresShard.class))
+                .build(),
+            context);
+    var services =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Service.class, PostgresShard.class)
+                .withName(SERVICES)
+                .withLabelSelector(Labels.SHARD_OBJECTS_SELECTOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(PostgresShard.class))
+                .build(),
+            context);
+    // pods are owned by the StatefulSet, not the shard: map them back by their shard label
+    var pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, PostgresShard.class)
+                .withName(PODS)
+                .withLabelSelector(
+                    Labels.MANAGED_SELECTOR
+                        + ","
+                        + Labels.COMPONENT
+                        + "="
+                        + Labels.Component.POSTGRES.value())
+                .withSecondaryToPrimaryMapper(
+                    pod ->
+                        pod.getMetadata().getLabels().get(Labels.SHARD) == null
+                            ? Set.of()
+                            : Set.of(
+                                new ResourceID(
+                                    pod.getMetadata().getLabels().get(Labels.SHARD),
+                                    pod.getMetadata().getNamespace())))
+                .build(),
+            context);
+    return List.of(configMaps, services, pods);
+  }
+
+  @Override
+  public UpdateControl<PostgresShard> reconcile(
+      PostgresShard shard, Context<PostgresShard> context) {
+    try (var log =
+        LogContext.shard(shard.getSpec().getClusterName(), shard.getMetadata().getName())) {
+      List<SpecProblem> problems = SpecValidator.validateTemplate(shard.getSpec());
+      if (problems.isEmpty()) {
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+      } else {
+        LOG.warn("spec refused, objects left as they are: {}", problems);
+      }
+      ShardObservation seen = observe(shard, context, problems);
+      return updateStatus(shard, statusUpdater.update(shard.getStatus(), seen), problems);
+    }
+  }
+
+  private static ShardObservation observe(
+      PostgresShard shard, Context<PostgresShard> context, List<SpecProblem> problems) {
+    String name = shard.getMetadata().getName();
+    List<ShardObservation.Instance> instances =
+        context
+            .getSecondaryResourcesAsStream(Pod.class)
+            .filter(p -> ResourceNames.ordinalOf(name, p.getMetadata().getName()) >= 0)
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .map(
+                p ->
+                    new ShardObservation.Instance(
+                        p.getMetadata().getName(),
+                        p.getMetadata().getLabels().get(Labels.ROLE),
+                        PodReadiness.isReady(p)))
+            .toList();
+    boolean initialized =
+        context
+            .getSecondaryResourcesAsStream(ConfigMap.class)
+            .filter(c -> c.getMetadata().getName().equals(ResourceNames.stateConfigMap(name)))
+            .anyMatch(ShardConfigMaps::isInitialized);
+    boolean poolerEnabled = shard.getSpec().getPooler().isEnabled();
+    int poolerReady =
+        poolerEnabled
+            ? context
+                .getSecondaryResource(Deployment.class)
+                .map(
+                    d ->
+                        d.getStatus() == null || d.getStatus().getReadyReplicas() == null
+                            ? 0
+                            : d.getStatus().getReadyReplicas())
+                .orElse(0)
+            : 0;
+    return new ShardObservation(
+        shard.getMetadata().getGeneration() == null ? 0 : shard.getMetadata().getGeneration(),
+        shard.getSpec().getReplicas() + 1,
+        instances,
+        initialized,
+        poolerEnabled,
+        shard.getSpec().getPooler().getInstances(),
+        poolerReady,
+        problems.stream().map(SpecProblem::toString).toList());
+  }
+
+  private UpdateControl<PostgresShard> updateStatus(
+      PostgresShard shard, PostgresShardStatus next, List<SpecProblem> problems) {
+    PostgresShardStatus previous = shard.getStatus();
+    if (!problems.isEmpty()
+        && !Reasons.INVALID_SPEC.equals(
+            previous == null
+                ? null
+                : Conditions.reason(previous.getConditions(), Conditions.READY))) {
+      events.warning(shard, Reasons.INVALID_SPEC, problems.toString());
+    }
+    if (previous != null && JsonEquality.same(previous, next)) {
+      return UpdateControl.noUpdate();
+    }
+    shard.setStatus(next);
+    return UpdateControl.patchStatus(shard);
+  }
+}

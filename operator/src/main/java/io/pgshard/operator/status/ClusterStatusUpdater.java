@@ -1,0 +1,166 @@
+package io.pgshard.operator.status;
+
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.api.v1alpha1.ShardSummary;
+import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import io.pgshard.operator.api.v1alpha1.ShardedClusterStatus;
+import io.pgshard.operator.model.ResourceNames;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Aggregates the PostgresShards of a ShardedCluster into its status. Pure: the reconciler patches
+ * the result only when it differs from what is stored.
+ */
+public final class ClusterStatusUpdater {
+
+  private final Clock clock;
+
+  public ClusterStatusUpdater(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * {@code shards}: the PostgresShards that exist (any order). {@code problems}: why the spec was
+   * refused, empty when it was applied.
+   */
+  public ShardedClusterStatus update(
+      ShardedCluster cluster, List<PostgresShard> shards, List<String> problems) {
+    ShardedClusterStatus prev =
+        cluster.getStatus() == null ? new ShardedClusterStatus() : cluster.getStatus();
+    long generation =
+        cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
+    int wanted = cluster.getSpec().getShards();
+    List<PostgresShard> sorted =
+        shards.stream().sorted(Comparator.comparingInt(s -> s.getSpec().getIndex())).toList();
+
+    ShardedClusterStatus next = new ShardedClusterStatus();
+    next.setObservedGeneration(generation);
+    next.setShardMap(ResourceNames.shardMap(cluster.getMetadata().getName()));
+    List<ShardSummary> summaries = new ArrayList<>();
+    int ready = 0;
+    int current = 0;
+    boolean anyFailingOver = false;
+    boolean anyDegraded = false;
+    boolean poolersReady = true;
+    for (PostgresShard shard : sorted) {
+      PostgresShardStatus s = shard.getStatus();
+      boolean upToDate =
+          s != null
+              && s.getObservedGeneration() != null
+              && s.getObservedGeneration().equals(shard.getMetadata().getGeneration());
+      if (upToDate) {
+        current++;
+      }
+      if (upToDate && Conditions.isTrue(s.getConditions(), Conditions.READY)) {
+        ready++;
+      }
+      String phase = s == null ? null : s.getPhase();
+      anyFailingOver |= Phase.FAILING_OVER.value().equals(phase);
+      anyDegraded |= Phase.DEGRADED.value().equals(phase);
+      if (shard.getSpec().getPooler().isEnabled()) {
+        poolersReady &= s != null && Conditions.isTrue(s.getConditions(), Conditions.POOLER_READY);
+      }
+      summaries.add(summary(shard));
+    }
+    next.setShards(summaries);
+    next.setReadyShards(ready + "/" + wanted);
+
+    boolean allReady = ready == wanted && sorted.size() == wanted;
+    Phase phase;
+    if (cluster.getMetadata().getDeletionTimestamp() != null) {
+      phase = Phase.DELETING;
+    } else if (anyFailingOver) {
+      phase = Phase.FAILING_OVER;
+    } else if (allReady) {
+      phase = Phase.READY;
+    } else if (anyDegraded) {
+      phase = Phase.DEGRADED;
+    } else {
+      phase = Phase.CREATING;
+    }
+    next.setPhase(phase.value());
+
+    Conditions conditions = new Conditions(prev.getConditions(), generation, clock.instant());
+    if (!problems.isEmpty()) {
+      conditions.set(Conditions.READY, false, Reasons.INVALID_SPEC, String.join("; ", problems));
+    } else if (allReady) {
+      conditions.set(
+          Conditions.READY, true, Reasons.ALL_READY, ready + " of " + wanted + " shards ready");
+    } else {
+      conditions.set(
+          Conditions.READY,
+          false,
+          Reasons.SHARDS_NOT_READY,
+          ready + " of " + wanted + " shards ready" + notReadyList(sorted));
+    }
+    boolean progressing =
+        problems.isEmpty() && (sorted.size() != wanted || current != sorted.size());
+    conditions.set(
+        Conditions.PROGRESSING,
+        progressing,
+        progressing ? Reasons.SHARDS_PENDING : Reasons.STABLE,
+        current + " of " + wanted + " shards have applied the current spec");
+    conditions.set(
+        Conditions.DEGRADED,
+        anyDegraded,
+        anyDegraded ? Reasons.SHARDS_NOT_READY : Reasons.AS_EXPECTED,
+        anyDegraded ? "a shard is degraded" + notReadyList(sorted) : "no fault observed");
+    if (cluster.getSpec().getPooler().isEnabled()) {
+      conditions.set(
+          Conditions.POOLER_READY,
+          poolersReady && sorted.size() == wanted,
+          poolersReady && sorted.size() == wanted ? Reasons.ALL_READY : Reasons.POOLER_NOT_READY,
+          poolersReady ? "every shard's pooler is ready" : "a shard's pooler is not ready");
+    }
+    if (cluster.getSpec().getPartitions().isEmpty()) {
+      conditions.set(
+          Conditions.PARTITIONS_READY, true, Reasons.NO_PARTITIONS, "no partition schedules");
+    } else {
+      conditions.set(
+          Conditions.PARTITIONS_READY,
+          Conditions.UNKNOWN,
+          Reasons.MAINTENANCE_NOT_AVAILABLE,
+          "partition maintenance is not implemented in this operator version yet");
+    }
+    next.setConditions(conditions.build());
+    return next;
+  }
+
+  private static ShardSummary summary(PostgresShard shard) {
+    ShardSummary summary = new ShardSummary();
+    summary.setIndex(shard.getSpec().getIndex());
+    summary.setName(shard.getMetadata().getName());
+    summary.setHashRange(shard.getSpec().getHashRange());
+    PostgresShardStatus s = shard.getStatus();
+    if (s != null) {
+      summary.setPrimary(s.getCurrentPrimary());
+      summary.setReadyInstances(s.getReadyInstances() == null ? 0 : s.getReadyInstances());
+      summary.setPhase(s.getPhase());
+    }
+    summary.setInstances(shard.getSpec().getReplicas() + 1);
+    return summary;
+  }
+
+  private static String notReadyList(List<PostgresShard> shards) {
+    List<String> notReady =
+        shards.stream()
+            .filter(
+                s ->
+                    s.getStatus() == null
+                        || !Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY))
+            .map(
+                s ->
+                    s.getMetadata().getName()
+                        + (s.getStatus() == null
+                            ? " (no status yet)"
+                            : " ("
+                                + Conditions.reason(s.getStatus().getConditions(), Conditions.READY)
+                                + ")"))
+            .toList();
+    return notReady.isEmpty() ? "" : "; not ready: " + String.join(", ", notReady);
+  }
+}

@@ -1,0 +1,80 @@
+package io.pgshard.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds a condition list in the Kubernetes shape. A condition whose status did not change keeps
+ * its {@code lastTransitionTime}; every condition carries the generation it describes.
+ */
+public final class Conditions {
+
+  public static final String READY = "Ready";
+  public static final String PROGRESSING = "Progressing";
+  public static final String DEGRADED = "Degraded";
+  public static final String POOLER_READY = "PoolerReady";
+  public static final String PARTITIONS_READY = "PartitionsReady";
+
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+  public static final String UNKNOWN = "Unknown";
+
+  private final List<Condition> previous;
+  private final List<Condition> next = new ArrayList<>();
+  private final long generation;
+  private final Instant now;
+
+  public Conditions(List<Condition> previous, long generation, Instant now) {
+    this.previous = previous == null ? List.of() : previous;
+    this.generation = generation;
+    this.now = now.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  public Conditions set(String type, boolean status, String reason, String message) {
+    return set(type, status ? TRUE : FALSE, reason, message);
+  }
+
+  public Conditions set(String type, String status, String reason, String message) {
+    String transition =
+        find(previous, type)
+            .filter(c -> status.equals(c.getStatus()) && c.getLastTransitionTime() != null)
+            .map(Condition::getLastTransitionTime)
+            .orElse(DateTimeFormatter.ISO_INSTANT.format(now));
+    next.add(
+        new ConditionBuilder()
+            .withType(type)
+            .withStatus(status)
+            .withReason(reason)
+            .withMessage(message)
+            .withObservedGeneration(generation)
+            .withLastTransitionTime(transition)
+            .build());
+    return this;
+  }
+
+  public List<Condition> build() {
+    return List.copyOf(next);
+  }
+
+  public static Optional<Condition> find(List<Condition> conditions, String type) {
+    if (conditions == null) {
+      return Optional.empty();
+    }
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  public static boolean isTrue(List<Condition> conditions, String type) {
+    return find(conditions, type).map(c -> TRUE.equals(c.getStatus())).orElse(false);
+  }
+
+  /** The reason of a condition, or null. */
+  public static String reason(List<Condition> conditions, String type) {
+    return find(conditions, type).map(Condition::getReason).orElse(null);
+  }
+}

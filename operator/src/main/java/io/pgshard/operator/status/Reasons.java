@@ -1,0 +1,24 @@
+package io.pgshard.operator.status;
+
+/** Condition and event reasons (CamelCase, stable: tools match on them). */
+public final class Reasons {
+
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String AWAITING_PRIMARY = "AwaitingPrimary";
+  public static final String NO_PRIMARY = "NoPrimary";
+  public static final String PRIMARY_NOT_READY = "PrimaryNotReady";
+  public static final String INSTANCES_NOT_READY = "InstancesNotReady";
+  public static final String POOLER_NOT_READY = "PoolerNotReady";
+  public static final String SHARDS_NOT_READY = "ShardsNotReady";
+  public static final String SHARDS_PENDING = "ShardsPending";
+  public static final String ALL_READY = "AllReady";
+  public static final String CREATING = "Creating";
+  public static final String SCALING = "Scaling";
+  public static final String STABLE = "Stable";
+  public static final String AS_EXPECTED = "AsExpected";
+  public static final String NO_PARTITIONS = "NoPartitions";
+  public static final String MAINTENANCE_NOT_AVAILABLE = "MaintenanceNotAvailable";
+  public static final String SECRET_INVALID = "SecretInvalid";
+
+  private Reasons() {}
+}

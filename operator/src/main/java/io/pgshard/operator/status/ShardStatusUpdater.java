@@ -1,0 +1,149 @@
+package io.pgshard.operator.status;
+
+import io.pgshard.operator.api.v1alpha1.InstanceStatus;
+import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.model.Labels;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Computes a PostgresShard's status from the previous status and a {@link ShardObservation}. Pure:
+ * the reconciler patches the result only when it differs from what is stored.
+ */
+public final class ShardStatusUpdater {
+
+  private final Clock clock;
+
+  public ShardStatusUpdater(Clock clock) {
+    this.clock = clock;
+  }
+
+  public PostgresShardStatus update(PostgresShardStatus previous, ShardObservation seen) {
+    PostgresShardStatus prev = previous == null ? new PostgresShardStatus() : previous;
+    PostgresShardStatus next = new PostgresShardStatus();
+    next.setObservedGeneration(seen.generation());
+    next.setDesiredInstances(seen.desiredInstances());
+    // failover bookkeeping and partition results belong to their controllers: carried over
+    next.setTargetPrimary(prev.getTargetPrimary());
+    next.setLastFailover(prev.getLastFailover());
+    next.setPartitions(prev.getPartitions());
+    next.setInstances(instances(prev.getInstances(), seen));
+
+    Optional<ShardObservation.Instance> primary =
+        seen.instances().stream().filter(i -> Labels.ROLE_PRIMARY.equals(i.role())).findFirst();
+    int ready = (int) seen.instances().stream().filter(ShardObservation.Instance::ready).count();
+    next.setCurrentPrimary(primary.map(ShardObservation.Instance::name).orElse(null));
+    next.setReadyInstances(ready);
+
+    Verdict verdict = verdict(prev, seen, primary, ready);
+    next.setPhase(verdict.phase().value());
+
+    Conditions conditions =
+        new Conditions(prev.getConditions(), seen.generation(), clock.instant());
+    if (seen.problems().isEmpty()) {
+      conditions.set(Conditions.READY, verdict.ready(), verdict.reason(), verdict.message());
+    } else {
+      conditions.set(
+          Conditions.READY, false, Reasons.INVALID_SPEC, String.join("; ", seen.problems()));
+    }
+    boolean progressing = seen.instances().size() != seen.desiredInstances();
+    conditions.set(
+        Conditions.PROGRESSING,
+        progressing,
+        progressing
+            ? (prev.getCurrentPrimary() == null ? Reasons.CREATING : Reasons.SCALING)
+            : Reasons.STABLE,
+        seen.instances().size() + " of " + seen.desiredInstances() + " instances exist");
+    boolean degraded = verdict.phase() == Phase.DEGRADED;
+    conditions.set(
+        Conditions.DEGRADED,
+        degraded,
+        degraded ? verdict.reason() : Reasons.AS_EXPECTED,
+        degraded ? verdict.message() : "no fault observed");
+    if (seen.poolerEnabled()) {
+      boolean poolerReady = seen.poolerReady() >= seen.poolerDesired();
+      conditions.set(
+          Conditions.POOLER_READY,
+          poolerReady,
+          poolerReady ? Reasons.ALL_READY : Reasons.POOLER_NOT_READY,
+          seen.poolerReady() + " of " + seen.poolerDesired() + " PgBouncer pods ready");
+    }
+    next.setConditions(conditions.build());
+    return next;
+  }
+
+  private record Verdict(Phase phase, boolean ready, String reason, String message) {}
+
+  private static Verdict verdict(
+      PostgresShardStatus prev,
+      ShardObservation seen,
+      Optional<ShardObservation.Instance> primary,
+      int ready) {
+    String counts = ready + " of " + seen.desiredInstances() + " instances ready";
+    if (primary.isEmpty()) {
+      return seen.initialized()
+          ? new Verdict(Phase.DEGRADED, false, Reasons.NO_PRIMARY, "no primary; " + counts)
+          : new Verdict(
+              Phase.CREATING,
+              false,
+              Reasons.AWAITING_PRIMARY,
+              "no instance has been promoted yet; " + counts + " (running as standbys)");
+    }
+    if (!primary.get().ready()) {
+      return new Verdict(
+          Phase.DEGRADED,
+          false,
+          Reasons.PRIMARY_NOT_READY,
+          "primary " + primary.get().name() + " is not ready; " + counts);
+    }
+    boolean wasEverReady =
+        prev.getPhase() != null && !Phase.CREATING.value().equals(prev.getPhase());
+    if (ready < seen.desiredInstances()) {
+      return new Verdict(
+          wasEverReady ? Phase.DEGRADED : Phase.CREATING,
+          false,
+          Reasons.INSTANCES_NOT_READY,
+          counts);
+    }
+    if (seen.poolerEnabled() && seen.poolerReady() < seen.poolerDesired()) {
+      return new Verdict(
+          wasEverReady ? Phase.DEGRADED : Phase.CREATING,
+          false,
+          Reasons.POOLER_NOT_READY,
+          seen.poolerReady() + " of " + seen.poolerDesired() + " PgBouncer pods ready");
+    }
+    return new Verdict(
+        Phase.READY, true, Reasons.ALL_READY, counts + ", primary " + primary.get().name());
+  }
+
+  /**
+   * Name, role and readiness from the pods; LSNs, timeline and lag are kept from the previous
+   * status (the instance monitor owns them).
+   */
+  private static List<InstanceStatus> instances(
+      List<InstanceStatus> previous, ShardObservation seen) {
+    return seen.instances().stream()
+        .sorted(Comparator.comparing(ShardObservation.Instance::name))
+        .map(
+            i -> {
+              InstanceStatus s = new InstanceStatus();
+              s.setName(i.name());
+              s.setRole(i.role() == null ? "unknown" : i.role());
+              s.setReady(i.ready());
+              previous.stream()
+                  .filter(p -> i.name().equals(p.getName()))
+                  .findFirst()
+                  .ifPresent(
+                      p -> {
+                        s.setTimeline(p.getTimeline());
+                        s.setReceiveLsn(p.getReceiveLsn());
+                        s.setReplayLsn(p.getReplayLsn());
+                        s.setLagBytes(p.getLagBytes());
+                      });
+              return s;
+            })
+        .toList();
+  }
+}

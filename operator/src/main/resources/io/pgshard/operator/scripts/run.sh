@@ -1,0 +1,118 @@
+#!/bin/sh
+# pgshard instance entrypoint (POSIX sh). Shipped in the shard's config ConfigMap and run by the
+# PostgreSQL container. Rule: every instance starts as a standby; only the operator promotes.
+#
+# Environment (all paths come from here, nothing is hard-coded):
+#   PGDATA PGPORT POD_NAME POD_IP
+#   PGSHARD_RW_HOST      the shard's rw Service (the current primary)
+#   PGSHARD_CONFIG_DIR   this ConfigMap: postgresql.conf include, pg_hba.conf
+#   PGSHARD_STATE_DIR    the state ConfigMap: "initialized" once the shard has had a primary
+#   PGSHARD_RUN_DIR      writable scratch: sockets, passfile
+#   PGSHARD_SUPERUSER PGSHARD_SUPERUSER_PASSWORD
+#   PGSHARD_REPLICATION_USER PGSHARD_REPLICATION_PASSWORD
+#   PGSHARD_APP_USER PGSHARD_APP_PASSWORD PGSHARD_APP_DATABASE
+set -eu
+
+: "${PGDATA:?}" "${PGPORT:?}" "${POD_NAME:?}" "${POD_IP:?}" "${PGSHARD_RW_HOST:?}"
+: "${PGSHARD_CONFIG_DIR:?}" "${PGSHARD_STATE_DIR:?}" "${PGSHARD_RUN_DIR:?}"
+: "${PGSHARD_SUPERUSER:?}" "${PGSHARD_SUPERUSER_PASSWORD:?}"
+: "${PGSHARD_REPLICATION_USER:?}" "${PGSHARD_REPLICATION_PASSWORD:?}"
+: "${PGSHARD_APP_USER:?}" "${PGSHARD_APP_PASSWORD:?}" "${PGSHARD_APP_DATABASE:?}"
+
+log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) pgshard-run[$POD_NAME]: $*" >&2; }
+
+umask 0077
+ordinal="${POD_NAME##*-}"
+mkdir -p "$PGSHARD_RUN_DIR"
+
+# Credentials go to a passfile, never into argv or postgresql.conf.
+passfile_field() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/:/\\:/g'; }
+PGPASSFILE="$PGSHARD_RUN_DIR/pgpass"
+{
+  printf '*:*:*:%s:%s\n' "$(passfile_field "$PGSHARD_REPLICATION_USER")" \
+    "$(passfile_field "$PGSHARD_REPLICATION_PASSWORD")"
+  printf '*:*:*:%s:%s\n' "$(passfile_field "$PGSHARD_SUPERUSER")" \
+    "$(passfile_field "$PGSHARD_SUPERUSER_PASSWORD")"
+} > "$PGPASSFILE"
+chmod 0600 "$PGPASSFILE"
+export PGPASSFILE
+
+sql_literal() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
+sql_ident() { printf '"%s"' "$(printf '%s' "$1" | sed 's/"/""/g')"; }
+
+shard_initialized() {
+  [ "$(cat "$PGSHARD_STATE_DIR/initialized" 2>/dev/null || true)" = "true" ]
+}
+
+primary_answers() {
+  pg_isready -q -h "$PGSHARD_RW_HOST" -p "$PGPORT" -t 2
+}
+
+# initdb into a side directory and move it into place, so a crash half-way never leaves a
+# data directory that looks usable.
+bootstrap() {
+  log "shard not initialized and ordinal 0: initdb"
+  rm -rf "$PGDATA.new"
+  pwfile="$PGSHARD_RUN_DIR/pwfile"
+  printf '%s\n' "$PGSHARD_SUPERUSER_PASSWORD" > "$pwfile"
+  initdb -D "$PGDATA.new" --data-checksums --encoding=UTF8 --locale=C \
+    --username="$PGSHARD_SUPERUSER" --pwfile="$pwfile" \
+    --auth-local=peer --auth-host=scram-sha-256 >&2
+  rm -f "$pwfile"
+  # Roles and the application database are created in single-user mode: the instance never
+  # listens on the network before they exist. Statements are read from stdin, not argv.
+  # (-j: a statement ends with a semicolon followed by an empty line.)
+  postgres --single -j -D "$PGDATA.new" postgres >/dev/null <<SQL
+SET password_encryption = 'scram-sha-256';
+
+CREATE ROLE $(sql_ident "$PGSHARD_REPLICATION_USER") WITH REPLICATION LOGIN PASSWORD $(sql_literal "$PGSHARD_REPLICATION_PASSWORD");
+
+CREATE ROLE $(sql_ident "$PGSHARD_APP_USER") WITH LOGIN PASSWORD $(sql_literal "$PGSHARD_APP_PASSWORD");
+
+CREATE DATABASE $(sql_ident "$PGSHARD_APP_DATABASE") OWNER $(sql_ident "$PGSHARD_APP_USER");
+
+SQL
+  mv "$PGDATA.new" "$PGDATA"
+  log "initdb done"
+}
+
+clone() {
+  until primary_answers; do
+    log "waiting for the primary at $PGSHARD_RW_HOST:$PGPORT"
+    sleep 2
+  done
+  log "cloning from $PGSHARD_RW_HOST:$PGPORT"
+  rm -rf "$PGDATA.new"
+  pg_basebackup -D "$PGDATA.new" -h "$PGSHARD_RW_HOST" -p "$PGPORT" \
+    -U "$PGSHARD_REPLICATION_USER" -w -X stream --checkpoint=fast >&2
+  mv "$PGDATA.new" "$PGDATA"
+  log "clone done"
+}
+
+# Instance-specific settings, rewritten at every start (a clone carries its source's file).
+write_instance_config() {
+  cat > "$PGDATA/postgresql.conf" <<CONF
+# Written by pgshard run.sh at every start; edits here are lost.
+include '$PGSHARD_CONFIG_DIR/postgresql.conf'
+hba_file = '$PGSHARD_CONFIG_DIR/pg_hba.conf'
+listen_addresses = '$POD_IP'
+port = $PGPORT
+unix_socket_directories = '$PGSHARD_RUN_DIR'
+primary_conninfo = 'host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_REPLICATION_USER passfile=$PGPASSFILE application_name=$POD_NAME connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=3'
+recovery_target_timeline = 'latest'
+CONF
+  touch "$PGDATA/standby.signal"
+}
+
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  if [ "$ordinal" = "0" ] && ! shard_initialized; then
+    bootstrap
+  else
+    clone
+  fi
+fi
+# A former primary whose timeline diverged needs pg_rewind before it can follow the new one;
+# that path arrives with the failover work. Today it starts as a standby like every instance.
+write_instance_config
+log "starting PostgreSQL as a standby of $PGSHARD_RW_HOST"
+exec postgres -D "$PGDATA"

@@ -1,0 +1,124 @@
+package io.pgshard.operator.testing;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.pgshard.operator.OperatorMain;
+import io.pgshard.operator.config.OperatorConfig;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fabric8 mock API server in CRUD mode with pgshard's generated CRDs installed, and the real
+ * operator ({@link OperatorMain}) started against it. Every request is recorded, so a test can
+ * count what the operator wrote.
+ */
+public final class MockKubernetes implements AutoCloseable {
+
+  public static final List<String> CRD_RESOURCES =
+      List.of(
+          "/META-INF/fabric8/shardedclusters.pgshard.io-v1.yml",
+          "/META-INF/fabric8/postgresshards.pgshard.io-v1.yml");
+
+  private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final List<OperatorMain> operators = new ArrayList<>();
+
+  private MockKubernetes() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    for (String crd : CRD_RESOURCES) {
+      try (InputStream in = MockKubernetes.class.getResourceAsStream(crd)) {
+        if (in == null) {
+          throw new IllegalStateException("generated CRD not on the classpath: " + crd);
+        }
+        client
+            .resource(
+                client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+            .create();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  public static MockKubernetes start() {
+    return new MockKubernetes();
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /**
+   * Starts the operator as {@code OperatorMain} wires it, configured as for an API server without
+   * server-side apply (the mock has none) and without leader election.
+   */
+  public OperatorMain startOperator(Clock clock) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PGSHARD_LEADER_ELECTION", "false");
+    env.put("PGSHARD_SERVER_SIDE_APPLY", "false");
+    env.put("PGSHARD_HTTP_PORT", "0");
+    OperatorMain operator =
+        new OperatorMain(OperatorConfig.fromEnvironment(env), server.createClient(), clock);
+    try {
+      operator.start();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    operators.add(operator);
+    return operator;
+  }
+
+  /** Every request recorded since the last call. */
+  public List<Request> drainRequests() {
+    List<Request> requests = new ArrayList<>();
+    try {
+      RecordedRequest r;
+      while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        requests.add(new Request(r.getMethod(), r.getPath()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return requests;
+  }
+
+  /** One request the API server received. */
+  public record Request(String method, String path) {
+    public boolean isWrite() {
+      return WRITE_METHODS.contains(method);
+    }
+
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  @Override
+  public void close() {
+    operators.forEach(OperatorMain::close);
+    client.close();
+    server.destroy();
+  }
+}

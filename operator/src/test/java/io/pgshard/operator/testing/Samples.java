@@ -1,0 +1,56 @@
+package io.pgshard.operator.testing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The manifests in {@code samples/}, as the tests load them. */
+public final class Samples {
+
+  private Samples() {}
+
+  public static Path dir() {
+    String configured = System.getProperty("pgshard.samples.dir");
+    Path dir = configured != null ? Path.of(configured) : Path.of("..", "samples");
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException("samples directory not found: " + dir.toAbsolutePath());
+    }
+    return dir;
+  }
+
+  public static Path path(String name) {
+    return dir().resolve(name);
+  }
+
+  /** Every object in a sample file, parsed by the fabric8 client. */
+  public static List<HasMetadata> objects(KubernetesClient client, String name) {
+    try (InputStream in = Files.newInputStream(path(name))) {
+      return client.load(in).items();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The ShardedCluster in a sample file. */
+  public static ShardedCluster cluster(KubernetesClient client, String name) {
+    return objects(client, name).stream()
+        .filter(o -> "ShardedCluster".equals(o.getKind()))
+        .map(o -> client.getKubernetesSerialization().convertValue(o, ShardedCluster.class))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no ShardedCluster in " + name));
+  }
+
+  /** Creates every object of a sample in a namespace. */
+  public static void apply(KubernetesClient client, String name, String namespace) {
+    for (HasMetadata object : objects(client, name)) {
+      object.getMetadata().setNamespace(namespace);
+      client.resource(object).inNamespace(namespace).create();
+    }
+  }
+}
