@@ -52,7 +52,7 @@ public final class ClusterSecretModel {
   public static Secret generated(ShardedCluster cluster, Kind kind, SecureRandom random) {
     Map<String, String> data = new TreeMap<>();
     data.put(USERNAME, username(cluster, kind));
-    data.put(PASSWORD, password(random));
+    data.put(PASSWORD, randomPassword(random));
     if (kind == Kind.APP) {
       data.put("dbname", cluster.getSpec().getDatabase().getName());
     }
@@ -68,7 +68,8 @@ public final class ClusterSecretModel {
         .build();
   }
 
-  static String password(SecureRandom random) {
+  /** {@value #PASSWORD_LENGTH} random letters and digits (about 190 bits). */
+  public static String randomPassword(SecureRandom random) {
     StringBuilder password = new StringBuilder(PASSWORD_LENGTH);
     for (int i = 0; i < PASSWORD_LENGTH; i++) {
       password.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));

@@ -1,7 +1,9 @@
 package io.pgshard.operator.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -29,6 +31,9 @@ public final class MockKubernetes implements AutoCloseable {
       List.of(
           "/META-INF/fabric8/shardedclusters.pgshard.io-v1.yml",
           "/META-INF/fabric8/postgresshards.pgshard.io-v1.yml");
+
+  /** User-Agent of the operator's client, so its requests can be told from the test's. */
+  public static final String OPERATOR_USER_AGENT = "pgshard-operator-under-test";
 
   private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
 
@@ -78,8 +83,15 @@ public final class MockKubernetes implements AutoCloseable {
     env.put("PGSHARD_LEADER_ELECTION", "false");
     env.put("PGSHARD_SERVER_SIDE_APPLY", "false");
     env.put("PGSHARD_HTTP_PORT", "0");
+    KubernetesClient operatorClient =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration())
+                    .withUserAgent(OPERATOR_USER_AGENT)
+                    .build())
+            .build();
     OperatorMain operator =
-        new OperatorMain(OperatorConfig.fromEnvironment(env), server.createClient(), clock);
+        new OperatorMain(OperatorConfig.fromEnvironment(env), operatorClient, clock);
     try {
       operator.start();
     } catch (java.io.IOException e) {
@@ -95,7 +107,7 @@ public final class MockKubernetes implements AutoCloseable {
     try {
       RecordedRequest r;
       while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-        requests.add(new Request(r.getMethod(), r.getPath()));
+        requests.add(new Request(r.getMethod(), r.getPath(), r.getHeader("User-Agent")));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -104,9 +116,13 @@ public final class MockKubernetes implements AutoCloseable {
   }
 
   /** One request the API server received. */
-  public record Request(String method, String path) {
+  public record Request(String method, String path, String userAgent) {
     public boolean isWrite() {
       return WRITE_METHODS.contains(method);
+    }
+
+    public boolean fromOperator() {
+      return OPERATOR_USER_AGENT.equals(userAgent);
     }
 
     @Override
