@@ -1,0 +1,129 @@
+package io.pgshard.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgshard.operator.api.v1alpha1.PartitionSpec;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import io.pgshard.operator.api.v1alpha1.ShardedClusterStatus;
+import io.pgshard.operator.testing.TestClusters;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterStatusUpdaterTest {
+
+  ClusterStatusUpdater updater =
+      new ClusterStatusUpdater(Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
+  ShardedCluster cluster = TestClusters.cluster(2, s -> {});
+
+  static PostgresShard shard(int index, String phase, boolean ready, boolean upToDate) {
+    PostgresShard shard = TestClusters.shard(index);
+    PostgresShardStatus status = new PostgresShardStatus();
+    status.setObservedGeneration(upToDate ? 1L : 0L);
+    status.setPhase(phase);
+    status.setCurrentPrimary(ready ? shard.getMetadata().getName() + "-0" : null);
+    status.setReadyInstances(ready ? 2 : 0);
+    status.setConditions(
+        new Conditions(null, 1, Instant.EPOCH)
+            .set("Ready", ready, ready ? "AllReady" : "AwaitingPrimary", "m")
+            .set("PoolerReady", ready, ready ? "AllReady" : "PoolerNotReady", "m")
+            .build());
+    shard.setStatus(status);
+    return shard;
+  }
+
+  @Test
+  void isReadyOnlyWhenEveryShardIsReadyAtItsCurrentGeneration() {
+    ShardedClusterStatus status =
+        updater.update(
+            cluster,
+            List.of(shard(1, "Ready", true, true), shard(0, "Ready", true, true)),
+            List.of());
+    assertThat(status.getPhase()).isEqualTo("Ready");
+    assertThat(status.getReadyShards()).isEqualTo("2/2");
+    assertThat(Conditions.isTrue(status.getConditions(), "Ready")).isTrue();
+    assertThat(Conditions.isTrue(status.getConditions(), "PoolerReady")).isTrue();
+    assertThat(status.getShards())
+        .extracting(s -> s.getName())
+        .containsExactly("orders-shard-0", "orders-shard-1");
+    assertThat(status.getShards().get(1).getHashRange())
+        .containsExactly("8000000000000000", "10000000000000000");
+    assertThat(status.getShardMap()).isEqualTo("orders-shard-map");
+
+    ShardedClusterStatus stale =
+        updater.update(
+            cluster,
+            List.of(shard(0, "Ready", true, true), shard(1, "Ready", true, false)),
+            List.of());
+    assertThat(Conditions.isTrue(stale.getConditions(), "Ready"))
+        .as("shard 1 has not applied its spec")
+        .isFalse();
+    assertThat(Conditions.isTrue(stale.getConditions(), "Progressing")).isTrue();
+  }
+
+  @Test
+  void namesTheShardsThatAreNotReadyAndWhy() {
+    ShardedClusterStatus status =
+        updater.update(
+            cluster,
+            List.of(shard(0, "Ready", true, true), shard(1, "Creating", false, true)),
+            List.of());
+    assertThat(status.getPhase()).isEqualTo("Creating");
+    assertThat(Conditions.find(status.getConditions(), "Ready").orElseThrow().getMessage())
+        .contains("1 of 2 shards ready")
+        .contains("orders-shard-1 (AwaitingPrimary)");
+  }
+
+  @Test
+  void aDegradedShardDegradesTheCluster() {
+    ShardedClusterStatus status =
+        updater.update(
+            cluster,
+            List.of(shard(0, "Ready", true, true), shard(1, "Degraded", false, true)),
+            List.of());
+    assertThat(status.getPhase()).isEqualTo("Degraded");
+    assertThat(Conditions.isTrue(status.getConditions(), "Degraded")).isTrue();
+  }
+
+  @Test
+  void aRefusedSpecIsReportedAsInvalidSpecWhateverTheShardsSay() {
+    ShardedClusterStatus status =
+        updater.update(
+            cluster,
+            List.of(shard(0, "Ready", true, true), shard(1, "Ready", true, true)),
+            List.of("spec.shards: lowering is refused"));
+    var ready = Conditions.find(status.getConditions(), "Ready").orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage()).contains("spec.shards");
+  }
+
+  @Test
+  void partitionsReadyIsHonestAboutMaintenanceNotExistingYet() {
+    assertThat(
+            Conditions.reason(
+                updater.update(cluster, List.of(), List.of()).getConditions(), "PartitionsReady"))
+        .isEqualTo("NoPartitions");
+    PartitionSpec events = new PartitionSpec();
+    events.setTable("public.events");
+    events.setColumn("created_at");
+    ShardedCluster withPartitions = TestClusters.cluster(2, s -> s.getPartitions().add(events));
+    var condition =
+        Conditions.find(
+                updater.update(withPartitions, List.of(), List.of()).getConditions(),
+                "PartitionsReady")
+            .orElseThrow();
+    assertThat(condition.getStatus()).isEqualTo("Unknown");
+    assertThat(condition.getMessage()).contains("not implemented");
+  }
+
+  @Test
+  void aClusterBeingDeletedSaysSo() {
+    cluster.getMetadata().setDeletionTimestamp("2026-11-21T10:00:00Z");
+    assertThat(updater.update(cluster, List.of(), List.of()).getPhase()).isEqualTo("Deleting");
+  }
+}

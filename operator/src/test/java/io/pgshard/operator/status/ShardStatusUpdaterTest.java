@@ -1,0 +1,136 @@
+package io.pgshard.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgshard.operator.api.v1alpha1.FailoverRecord;
+import io.pgshard.operator.api.v1alpha1.InstanceStatus;
+import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.status.ShardObservation.Instance;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ShardStatusUpdaterTest {
+
+  ShardStatusUpdater updater =
+      new ShardStatusUpdater(Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
+
+  static ShardObservation seen(
+      List<Instance> instances, boolean initialized, int poolerReady, List<String> problems) {
+    return new ShardObservation(3, 2, instances, initialized, true, 2, poolerReady, problems);
+  }
+
+  static final Instance PRIMARY = new Instance("s-0", "primary", true);
+  static final Instance REPLICA = new Instance("s-1", "replica", true);
+
+  @Test
+  void aNewShardWithoutAPromotedInstanceIsCreatingAndSaysWhy() {
+    PostgresShardStatus status =
+        updater.update(
+            null,
+            seen(
+                List.of(new Instance("s-0", null, true), new Instance("s-1", null, false)),
+                false,
+                0,
+                List.of()));
+    assertThat(status.getPhase()).isEqualTo("Creating");
+    assertThat(status.getCurrentPrimary()).isNull();
+    assertThat(status.getObservedGeneration()).isEqualTo(3);
+    var ready = Conditions.find(status.getConditions(), "Ready").orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("AwaitingPrimary");
+    assertThat(ready.getMessage()).contains("1 of 2 instances ready");
+    assertThat(status.getInstances())
+        .extracting(InstanceStatus::getRole)
+        .containsExactly("unknown", "unknown");
+  }
+
+  @Test
+  void aShardWithAReadyPrimaryReplicasAndPoolerIsReady() {
+    PostgresShardStatus status =
+        updater.update(null, seen(List.of(REPLICA, PRIMARY), true, 2, List.of()));
+    assertThat(status.getPhase()).isEqualTo("Ready");
+    assertThat(status.getCurrentPrimary()).isEqualTo("s-0");
+    assertThat(status.getReadyInstances()).isEqualTo(2);
+    assertThat(Conditions.isTrue(status.getConditions(), "Ready")).isTrue();
+    assertThat(Conditions.isTrue(status.getConditions(), "PoolerReady")).isTrue();
+    assertThat(Conditions.isTrue(status.getConditions(), "Degraded")).isFalse();
+    assertThat(status.getInstances())
+        .extracting(InstanceStatus::getName)
+        .containsExactly("s-0", "s-1");
+  }
+
+  @Test
+  void anInitializedShardThatLosesItsPrimaryIsDegraded() {
+    PostgresShardStatus ready =
+        updater.update(null, seen(List.of(PRIMARY, REPLICA), true, 2, List.of()));
+    PostgresShardStatus lost =
+        updater.update(
+            ready, seen(List.of(new Instance("s-1", "replica", true)), true, 2, List.of()));
+    assertThat(lost.getPhase()).isEqualTo("Degraded");
+    assertThat(Conditions.reason(lost.getConditions(), "Ready")).isEqualTo("NoPrimary");
+    assertThat(Conditions.isTrue(lost.getConditions(), "Degraded")).isTrue();
+  }
+
+  @Test
+  void aReadyShardWhosePoolerIsDownIsDegradedNotReady() {
+    PostgresShardStatus ready =
+        updater.update(null, seen(List.of(PRIMARY, REPLICA), true, 2, List.of()));
+    PostgresShardStatus noPooler =
+        updater.update(ready, seen(List.of(PRIMARY, REPLICA), true, 0, List.of()));
+    assertThat(noPooler.getPhase()).isEqualTo("Degraded");
+    assertThat(Conditions.reason(noPooler.getConditions(), "Ready")).isEqualTo("PoolerNotReady");
+    assertThat(Conditions.isTrue(noPooler.getConditions(), "PoolerReady")).isFalse();
+  }
+
+  @Test
+  void anInvalidSpecMakesReadyFalseWithTheFieldNamed() {
+    PostgresShardStatus status =
+        updater.update(
+            null,
+            seen(
+                List.of(PRIMARY, REPLICA),
+                true,
+                2,
+                List.of("spec.postgres.parameters.port: is set by the operator")));
+    var ready = Conditions.find(status.getConditions(), "Ready").orElseThrow();
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage()).contains("spec.postgres.parameters.port");
+  }
+
+  @Test
+  void failoverRecordsAndMonitorReadingsAreCarriedOver() {
+    PostgresShardStatus previous = new PostgresShardStatus();
+    FailoverRecord failover = new FailoverRecord();
+    failover.setFrom("s-1");
+    failover.setTo("s-0");
+    previous.setLastFailover(failover);
+    previous.setTargetPrimary("s-0");
+    InstanceStatus reading = new InstanceStatus();
+    reading.setName("s-1");
+    reading.setReplayLsn("0/3000060");
+    reading.setLagBytes(128L);
+    previous.setInstances(List.of(reading));
+    PostgresShardStatus next =
+        updater.update(previous, seen(List.of(PRIMARY, REPLICA), true, 2, List.of()));
+    assertThat(next.getLastFailover().getFrom()).isEqualTo("s-1");
+    assertThat(next.getTargetPrimary()).isEqualTo("s-0");
+    assertThat(next.getInstances().get(1).getReplayLsn()).isEqualTo("0/3000060");
+    assertThat(next.getInstances().get(1).getLagBytes()).isEqualTo(128L);
+  }
+
+  @Test
+  void theSameObservationTwiceYieldsTheSameStatus() {
+    PostgresShardStatus once =
+        updater.update(null, seen(List.of(PRIMARY, REPLICA), true, 2, List.of()));
+    ShardStatusUpdater later =
+        new ShardStatusUpdater(Clock.fixed(Instant.parse("2026-11-21T11:00:00Z"), ZoneOffset.UTC));
+    PostgresShardStatus twice =
+        later.update(once, seen(List.of(PRIMARY, REPLICA), true, 2, List.of()));
+    assertThat(io.pgshard.operator.model.JsonEquality.same(once, twice))
+        .as("nothing to patch")
+        .isTrue();
+  }
+}
