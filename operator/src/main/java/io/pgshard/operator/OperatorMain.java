@@ -68,7 +68,14 @@ public final class OperatorMain implements AutoCloseable {
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        config.leaseName(), config.leaseNamespace(), config.identity()));
+                        config.leaseName(),
+                        config.leaseNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        config.identity(),
+                        null,
+                        config.exitOnLostLease()));
               }
             });
     operator.register(

@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
  * @param watchNamespaces namespaces to watch; empty means all
  * @param logLevel root log level (TRACE, DEBUG, INFO, WARN, ERROR)
  * @param leaderElection whether to take a Lease before reconciling (for 2+ replicas)
+ * @param exitOnLostLease exit the process when the Lease is lost (a restarted pod rejoins as a
+ *     follower, so two replicas never act at once); off only when the operator is embedded
  * @param leaseName name of the Lease
  * @param leaseNamespace namespace of the Lease; null means the client's namespace
  * @param identity this replica's identity in the Lease (the pod name)
@@ -25,6 +27,7 @@ public record OperatorConfig(
     Set<String> watchNamespaces,
     String logLevel,
     boolean leaderElection,
+    boolean exitOnLostLease,
     String leaseName,
     String leaseNamespace,
     String identity,
@@ -35,17 +38,18 @@ public record OperatorConfig(
 
   /** The environment variables read, and their defaults. */
   public static final Map<String, String> ENV =
-      Map.of(
-          "PGSHARD_WATCH_NAMESPACES", "",
-          "PGSHARD_LOG_LEVEL", "INFO",
-          "PGSHARD_LEADER_ELECTION", "true",
-          "PGSHARD_LEASE_NAME", "pgshard-operator-lease",
-          "PGSHARD_LEASE_NAMESPACE", "",
-          "POD_NAME", "",
-          "PGSHARD_HTTP_PORT", "8080",
-          "PGSHARD_RECONCILE_THREADS", "10",
-          "PGSHARD_SERVER_SIDE_APPLY", "true",
-          "PGSHARD_DEFAULT_PROBE_INTERVAL_MS", "1000");
+      Map.ofEntries(
+          Map.entry("PGSHARD_WATCH_NAMESPACES", ""),
+          Map.entry("PGSHARD_LOG_LEVEL", "INFO"),
+          Map.entry("PGSHARD_LEADER_ELECTION", "true"),
+          Map.entry("PGSHARD_EXIT_ON_LOST_LEASE", "true"),
+          Map.entry("PGSHARD_LEASE_NAME", "pgshard-operator-lease"),
+          Map.entry("PGSHARD_LEASE_NAMESPACE", ""),
+          Map.entry("POD_NAME", ""),
+          Map.entry("PGSHARD_HTTP_PORT", "8080"),
+          Map.entry("PGSHARD_RECONCILE_THREADS", "10"),
+          Map.entry("PGSHARD_SERVER_SIDE_APPLY", "true"),
+          Map.entry("PGSHARD_DEFAULT_PROBE_INTERVAL_MS", "1000"));
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     return new OperatorConfig(
@@ -55,6 +59,7 @@ public record OperatorConfig(
             .collect(Collectors.toUnmodifiableSet()),
         get(env, "PGSHARD_LOG_LEVEL").toUpperCase(java.util.Locale.ROOT),
         bool(env, "PGSHARD_LEADER_ELECTION"),
+        bool(env, "PGSHARD_EXIT_ON_LOST_LEASE"),
         get(env, "PGSHARD_LEASE_NAME"),
         emptyToNull(get(env, "PGSHARD_LEASE_NAMESPACE")),
         emptyToNull(get(env, "POD_NAME")),

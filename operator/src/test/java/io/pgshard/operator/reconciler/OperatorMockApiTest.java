@@ -21,6 +21,7 @@ import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.testing.MockKubernetes;
 import io.pgshard.operator.testing.Samples;
+import io.pgshard.operator.testing.SecretValues;
 import io.pgshard.operator.testing.SimulatedControllers;
 import java.time.Clock;
 import java.time.Duration;
@@ -254,9 +255,9 @@ class OperatorMockApiTest {
 
     Secret app = get(Secret.class, "minimal-app");
     assertThat(app.getMetadata().getOwnerReferences()).isNullOrEmpty();
-    assertThat(decoded(app, "password")).isEqualTo("chosen-by-the-user");
+    assertThat(SecretValues.value(app, "password")).isEqualTo("chosen-by-the-user");
     Secret superuser = get(Secret.class, "minimal-superuser");
-    assertThat(decoded(superuser, "password")).hasSizeGreaterThanOrEqualTo(24);
+    assertThat(SecretValues.value(superuser, "password")).hasSizeGreaterThanOrEqualTo(24);
   }
 
   @Test
@@ -395,13 +396,6 @@ class OperatorMockApiTest {
         .withLabel(Labels.CLUSTER, cluster)
         .list()
         .getItems();
-  }
-
-  static String decoded(Secret secret, String key) {
-    if (secret.getData() != null && secret.getData().containsKey(key)) {
-      return new String(java.util.Base64.getDecoder().decode(secret.getData().get(key)));
-    }
-    return secret.getStringData().get(key);
   }
 
   static double reconciliations(io.pgshard.operator.OperatorMain operator) {

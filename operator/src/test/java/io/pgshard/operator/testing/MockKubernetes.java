@@ -1,13 +1,16 @@
 package io.pgshard.operator.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.pgshard.operator.OperatorMain;
 import io.pgshard.operator.config.OperatorConfig;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -42,14 +46,37 @@ public final class MockKubernetes implements AutoCloseable {
   private final List<OperatorMain> operators = new ArrayList<>();
 
   private MockKubernetes() {
+    // CRUD for everything, plus canned answers where the mock has no CRUD semantics
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            responses,
+            new KubernetesMixedDispatcher(responses),
             false);
     server.init();
+    // JOSDK checks, before leader election, that it may manage Leases: say yes, as the chart's
+    // RBAC does (RbacCoverageTest holds the chart to what the operator calls)
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "create", "update")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
     client = server.createClient();
     for (String crd : CRD_RESOURCES) {
       try (InputStream in = MockKubernetes.class.getResourceAsStream(crd)) {
@@ -79,10 +106,16 @@ public final class MockKubernetes implements AutoCloseable {
    * server-side apply (the mock has none) and without leader election.
    */
   public OperatorMain startOperator(Clock clock) {
+    return startOperator(clock, Map.of());
+  }
+
+  /** As {@link #startOperator(Clock)}, with more environment variables (they win). */
+  public OperatorMain startOperator(Clock clock, Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
     env.put("PGSHARD_LEADER_ELECTION", "false");
     env.put("PGSHARD_SERVER_SIDE_APPLY", "false");
     env.put("PGSHARD_HTTP_PORT", "0");
+    env.putAll(extraEnv);
     KubernetesClient operatorClient =
         new KubernetesClientBuilder()
             .withConfig(
