@@ -110,6 +110,41 @@ class OperatorProcessTest {
   }
 
   @Test
+  void anOperatorWatchingSomeNamespacesLeavesClustersElsewhereAlone() {
+    OperatorMain operator =
+        kube.startOperator(Clock.systemUTC(), Map.of("PGSHARD_WATCH_NAMESPACES", "team-a"));
+    Samples.apply(kube.client(), "minimal.yaml", "team-a");
+    Samples.apply(kube.client(), "minimal.yaml", "team-b");
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                kube.client()
+                        .resources(ShardedCluster.class)
+                        .inNamespace("team-a")
+                        .withName("minimal")
+                        .get()
+                        .getStatus()
+                    != null);
+    // team-a is reconciled; team-b must stay untouched for a while after that
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                kube.client()
+                        .resources(ShardedCluster.class)
+                        .inNamespace("team-b")
+                        .withName("minimal")
+                        .get()
+                        .getStatus()
+                    == null);
+    assertThat(kube.client().secrets().inNamespace("team-b").list().getItems()).isEmpty();
+    assertThat(operator.operator().getRuntimeInfo().isStarted()).isTrue();
+  }
+
+  @Test
   void neverLogsAPasswordEvenAtDebugLevel() {
     ListAppender<ILoggingEvent> captured = new ListAppender<>();
     captured.start();

@@ -237,6 +237,29 @@ class OperatorMockApiTest {
   }
 
   @Test
+  void aHandEditOfAPostgresShardIsOverwrittenFromItsCluster() {
+    Samples.apply(client, "minimal.yaml", NS);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertShardObjectsExist("minimal", 2, true));
+
+    PostgresShard edited = get(PostgresShard.class, "minimal-shard-1");
+    edited.getSpec().setReplicas(5);
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(get(PostgresShard.class, "minimal-shard-1").getSpec().getReplicas())
+                    .isEqualTo(1));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(get(StatefulSet.class, "minimal-shard-1").getSpec().getReplicas())
+                    .isEqualTo(2));
+  }
+
+  @Test
   void aUserProvidedSecretIsUsedAsItIs() {
     client
         .secrets()
