@@ -88,17 +88,7 @@ class OperatorProcessTest {
     OperatorMain second =
         kube.startOperator(Clock.systemUTC(), merge(env, "POD_NAME", "operator-b"));
     Samples.apply(kube.client(), "minimal.yaml", NS);
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                kube.client()
-                        .resources(ShardedCluster.class)
-                        .inNamespace(NS)
-                        .withName("minimal")
-                        .get()
-                        .getStatus()
-                    != null);
+    await().atMost(TIMEOUT).until(() -> clusterStatus(NS) != null);
     assertThat(holder()).isEqualTo("operator-a");
     assertThat(MockKubernetesCounts.reconciliations(second))
         .as("the standby replica reconciled nothing")
@@ -116,30 +106,12 @@ class OperatorProcessTest {
     Samples.apply(kube.client(), "minimal.yaml", "team-a");
     Samples.apply(kube.client(), "minimal.yaml", "team-b");
 
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                kube.client()
-                        .resources(ShardedCluster.class)
-                        .inNamespace("team-a")
-                        .withName("minimal")
-                        .get()
-                        .getStatus()
-                    != null);
+    await().atMost(TIMEOUT).until(() -> clusterStatus("team-a") != null);
     // team-a is reconciled; team-b must stay untouched for a while after that
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                kube.client()
-                        .resources(ShardedCluster.class)
-                        .inNamespace("team-b")
-                        .withName("minimal")
-                        .get()
-                        .getStatus()
-                    == null);
+        .until(() -> clusterStatus("team-b") == null);
     assertThat(kube.client().secrets().inNamespace("team-b").list().getItems()).isEmpty();
     assertThat(operator.operator().getRuntimeInfo().isStarted()).isTrue();
   }
@@ -216,6 +188,15 @@ class OperatorProcessTest {
         logger.setAdditive(true);
       }
     }
+  }
+
+  io.pgshard.operator.api.v1alpha1.ShardedClusterStatus clusterStatus(String namespace) {
+    return kube.client()
+        .resources(ShardedCluster.class)
+        .inNamespace(namespace)
+        .withName("minimal")
+        .get()
+        .getStatus();
   }
 
   String holder() {

@@ -172,7 +172,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         LOG.warn("spec refused, objects left as they are: {}", problems);
       }
       ShardObservation seen = observe(shard, context, problems);
-      return updateStatus(shard, statusUpdater.update(shard.getStatus(), seen), problems);
+      return updateStatus(shard, context, statusUpdater.update(shard.getStatus(), seen), problems);
     }
   }
 
@@ -220,7 +220,10 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   }
 
   private UpdateControl<PostgresShard> updateStatus(
-      PostgresShard shard, PostgresShardStatus next, List<SpecProblem> problems) {
+      PostgresShard shard,
+      Context<PostgresShard> context,
+      PostgresShardStatus next,
+      List<SpecProblem> problems) {
     PostgresShardStatus previous = shard.getStatus();
     if (!problems.isEmpty()
         && !Reasons.INVALID_SPEC.equals(
@@ -233,6 +236,6 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       return UpdateControl.noUpdate();
     }
     shard.setStatus(next);
-    return UpdateControl.patchStatus(shard);
+    return StatusWriter.replace(context, shard);
   }
 }

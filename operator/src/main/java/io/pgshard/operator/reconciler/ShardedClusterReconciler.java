@@ -105,7 +105,7 @@ public class ShardedClusterReconciler
           applyShardMap(cluster, context);
         }
       }
-      return updateStatus(cluster, existing, problems);
+      return updateStatus(cluster, context, existing, problems);
     }
   }
 
@@ -147,7 +147,10 @@ public class ShardedClusterReconciler
   }
 
   private UpdateControl<ShardedCluster> updateStatus(
-      ShardedCluster cluster, List<PostgresShard> shards, List<SpecProblem> problems) {
+      ShardedCluster cluster,
+      Context<ShardedCluster> context,
+      List<PostgresShard> shards,
+      List<SpecProblem> problems) {
     List<String> messages = problems.stream().map(SpecProblem::toString).toList();
     ShardedClusterStatus next = statusUpdater.update(cluster, shards, messages);
     ShardedClusterStatus previous = cluster.getStatus();
@@ -162,7 +165,7 @@ public class ShardedClusterReconciler
       return UpdateControl.noUpdate();
     }
     cluster.setStatus(next);
-    return UpdateControl.patchStatus(cluster);
+    return StatusWriter.replace(context, cluster);
   }
 
   @Override

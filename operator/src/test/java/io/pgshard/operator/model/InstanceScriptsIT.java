@@ -130,11 +130,7 @@ class InstanceScriptsIT {
   @Test
   void aRestartedInstanceComesBackAsAStandbyWithItsDataAndNeverRunsInitdbAgain() throws Exception {
     LocalShard s = shard(c -> {});
-    LocalPod first = s.startInstance(0, false, 0);
-    s.awaitReady(first, 0);
-    try (Connection db = s.superuser(0, "postgres")) {
-      single(db, "SELECT pg_promote(true, 60)");
-    }
+    LocalPod first = startPromotedPrimary(s);
     try (Connection app = s.connect(s.ip(0), "app", appPassword(s), "app");
         Statement st = app.createStatement()) {
       st.execute("CREATE TABLE kept (v text)");
@@ -162,11 +158,7 @@ class InstanceScriptsIT {
               c.getSpec().getReplication().setMode(ReplicationMode.SYNC);
               c.getSpec().getReplication().setSyncReplicas(1);
             });
-    LocalPod first = s.startInstance(0, false, 0);
-    s.awaitReady(first, 0);
-    try (Connection db = s.superuser(0, "postgres")) {
-      single(db, "SELECT pg_promote(true, 60)");
-    }
+    LocalPod first = startPromotedPrimary(s);
     LocalPod second = s.startInstance(1, true, 0);
     s.awaitReady(second, 1);
 
@@ -200,11 +192,7 @@ class InstanceScriptsIT {
   @Test
   void thePoolerFromItsGeneratedSpecServesTheAppDatabaseAndTheAdminConsole() throws Exception {
     LocalShard s = shard(c -> {});
-    LocalPod first = s.startInstance(0, false, 0);
-    s.awaitReady(first, 0);
-    try (Connection db = s.superuser(0, "postgres")) {
-      single(db, "SELECT pg_promote(true, 60)");
-    }
+    LocalPod first = startPromotedPrimary(s);
     LocalPod pooler = s.startPooler(0);
 
     await()
@@ -242,6 +230,16 @@ class InstanceScriptsIT {
     assertThat(p.waitFor()).as(config).isZero();
     assertThat(config).contains("pool_mode|transaction").contains("server_login_retry|1");
     assertThat(pooler.isAlive()).isTrue();
+  }
+
+  /** Ordinal 0 bootstraps, starts as a standby, and is promoted as the operator will do it. */
+  static LocalPod startPromotedPrimary(LocalShard s) throws SQLException {
+    LocalPod first = s.startInstance(0, false, 0);
+    s.awaitReady(first, 0);
+    try (Connection db = s.superuser(0, "postgres")) {
+      assertThat(single(db, "SELECT pg_promote(true, 60)")).isEqualTo("t");
+    }
+    return first;
   }
 
   static String appPassword(LocalShard s) {
