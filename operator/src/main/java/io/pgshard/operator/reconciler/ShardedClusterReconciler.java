@@ -116,6 +116,19 @@ public class ShardedClusterReconciler
 
   private void applyShards(
       ShardedCluster cluster, List<PostgresShard> existing, Map<Kind, String> usernames) {
+    int before = shardCount(existing);
+    if (before > 0 && cluster.getSpec().getShards() > before) {
+      // ranges are i*2^64/N: a new N moves every boundary, and no rows move with them
+      events.warning(
+          cluster,
+          Reasons.HASH_RANGES_CHANGED,
+          "shards raised from "
+              + before
+              + " to "
+              + cluster.getSpec().getShards()
+              + ": every shard's hash range changes and pgshard does not move rows;"
+              + " keys already written stay on the shard that held their old range");
+    }
     for (int i = 0; i < cluster.getSpec().getShards(); i++) {
       PostgresShard desired = PostgresShardModel.desired(cluster, i);
       desired.getSpec().getSecrets().setSuperuserName(usernames.get(Kind.SUPERUSER));

@@ -18,7 +18,7 @@ public final class Reasons {
   public static final String AS_EXPECTED = "AsExpected";
   public static final String NO_PARTITIONS = "NoPartitions";
   public static final String MAINTENANCE_NOT_AVAILABLE = "MaintenanceNotAvailable";
-  public static final String SECRET_INVALID = "SecretInvalid";
+  public static final String HASH_RANGES_CHANGED = "HashRangesChanged";
 
   private Reasons() {}
 }

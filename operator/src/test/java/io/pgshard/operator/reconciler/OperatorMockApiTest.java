@@ -178,6 +178,27 @@ class OperatorMockApiTest {
   }
 
   @Test
+  void raisingShardsAddsAnEmptyShardUpdatesTheMapAndWarnsThatRangesMoved() {
+    Samples.apply(client, "minimal.yaml", NS);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertShardObjectsExist("minimal", 2, true));
+
+    edit("minimal", c -> c.getSpec().setShards(3));
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertShardObjectsExist("minimal", 3, true));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(get(ConfigMap.class, "minimal-shard-map").getData().get("shardmap.json"))
+                  .contains("\"shardCount\" : 3");
+              assertThat(get(PostgresShard.class, "minimal-shard-0").getSpec().getHashRange())
+                  .containsExactly("0000000000000000", "5555555555555555");
+              assertThat(warnings("minimal"))
+                  .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("HashRangesChanged"));
+            });
+  }
+
+  @Test
   void loweringShardsIsRefusedWithInvalidSpecAndDeletesNothing() {
     Samples.apply(client, "minimal.yaml", NS);
     await().atMost(TIMEOUT).untilAsserted(() -> assertShardObjectsExist("minimal", 2, true));
