@@ -1,0 +1,153 @@
+package io.pgshard.e2e.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The chart's RBAC against what the operator really does: every request the operator sent while two
+ * clusters lived their lives ({@link OperatorTraffic}) is authorized against the ClusterRole and
+ * Roles the chart renders with its default values, as the API server's RBAC authorizer would. The
+ * other way round, every granted verb must have been used, or be listed below with the reason it is
+ * granted anyway.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RbacCoverageTest {
+
+  /** The mock has no server-side apply, so the operator runs here as on API servers without it. */
+  static final String SERVER_SIDE_APPLY =
+      "with PGSHARD_SERVER_SIDE_APPLY=true (the chart's default) dependents are created and"
+          + " updated by apply patches; against the mock, which has no server-side apply, by"
+          + " create and update";
+
+  /**
+   * Granted, not (always) seen against the mock, and why they are needed anyway, keyed as "verb
+   * group/resource". Each entry must still be granted, so the list cannot go stale.
+   */
+  static final String GET_BESIDE_LIST =
+      "grants no read beyond list/watch; server-side apply may fetch by name on a conflict,"
+          + " which the mock API server cannot exercise";
+
+  static final Map<String, String> GRANTED_BUT_UNSEEN =
+      Map.ofEntries(
+          Map.entry(
+              "get pgshard.io/shardedclusters",
+              "JOSDK re-reads the cluster by name when adding or removing its finalizer meets a"
+                  + " conflict (ReconciliationDispatcher.conflictRetryingPatch)"),
+          Map.entry("get pgshard.io/postgresshards", GET_BESIDE_LIST),
+          Map.entry("get configmaps", GET_BESIDE_LIST),
+          Map.entry("get services", GET_BESIDE_LIST),
+          Map.entry("get pods", GET_BESIDE_LIST),
+          Map.entry("get apps/statefulsets", GET_BESIDE_LIST),
+          Map.entry("get apps/deployments", GET_BESIDE_LIST),
+          Map.entry("get policy/poddisruptionbudgets", GET_BESIDE_LIST),
+          Map.entry("patch configmaps", SERVER_SIDE_APPLY),
+          Map.entry("patch services", SERVER_SIDE_APPLY),
+          Map.entry("patch apps/statefulsets", SERVER_SIDE_APPLY),
+          Map.entry("patch apps/deployments", SERVER_SIDE_APPLY),
+          Map.entry("patch policy/poddisruptionbudgets", SERVER_SIDE_APPLY),
+          Map.entry(
+              "update coordination.k8s.io/leases",
+              "JOSDK's LeaderElectionManager refuses to start unless a SelfSubjectRulesReview shows"
+                  + " get, create and update on leases, although fabric8 7.5 renews with patch"));
+
+  List<ApiCall> operatorCalls;
+  RbacPolicy policy;
+
+  @BeforeAll
+  void recordTheOperatorsCalls(@TempDir Path work) {
+    RenderedChart chart = OperatorChart.render(Map.of(), work);
+    String account = chart.one(ServiceAccount.class).getMetadata().getName();
+    policy = RbacPolicy.of(chart, OperatorChart.NAMESPACE, account);
+    // the Deployment takes the Lease's namespace from the downward API: the release namespace
+    operatorCalls = OperatorTraffic.record(OperatorChart.NAMESPACE, leaseName(chart));
+
+    System.out.println("Operator API calls, by permission:");
+    new TreeSet<>(operatorCalls.stream().map(ApiCall::permission).toList())
+        .forEach(p -> System.out.println("  " + p));
+  }
+
+  @Test
+  void everyApiCallTheOperatorMakesIsAllowedByTheChartsRbac() {
+    assertThat(operatorCalls).as("recorded operator calls").hasSizeGreaterThan(50);
+
+    List<String> denied =
+        operatorCalls.stream()
+            .filter(call -> !policy.allows(call) && !allowedToEveryAuthenticatedUser(call))
+            .map(call -> call.permission() + "  <-  " + call.request())
+            .distinct()
+            .toList();
+
+    assertThat(denied)
+        .as("operator requests the chart's RBAC does not allow (permission <- request)")
+        .isEmpty();
+  }
+
+  @Test
+  void theChartGrantsNothingTheOperatorDoesNotUse() {
+    List<RbacPolicy.Permission> unused =
+        policy.permissions().stream()
+            .filter(p -> operatorCalls.stream().noneMatch(p::allows))
+            .toList();
+    if (!unused.isEmpty()) {
+      System.out.println("Granted but not used against the mock API server:");
+      unused.forEach(
+          p ->
+              System.out.println(
+                  "  " + p + "  -- " + GRANTED_BUT_UNSEEN.getOrDefault(key(p), "NOT EXPLAINED")));
+    }
+
+    assertThat(
+            unused.stream()
+                .map(RbacCoverageTest::key)
+                .filter(k -> !GRANTED_BUT_UNSEEN.containsKey(k))
+                .toList())
+        .as("granted verbs the operator never used and no comment explains")
+        .isEmpty();
+    // an explanation of a verb the chart no longer grants is stale (some explained verbs are
+    // used in one run and not in another: a conflict on the finalizer is a race)
+    assertThat(policy.permissions().stream().map(RbacCoverageTest::key).toList())
+        .as("granted verbs, which every explained exception must be one of")
+        .containsAll(GRANTED_BUT_UNSEEN.keySet());
+  }
+
+  /**
+   * The built-in system:basic-user ClusterRole lets every authenticated user review its own access:
+   * JOSDK does so (a SelfSubjectRulesReview) before it takes part in leader election.
+   */
+  static boolean allowedToEveryAuthenticatedUser(ApiCall call) {
+    return "create".equals(call.verb())
+        && "authorization.k8s.io".equals(call.apiGroup())
+        && List.of("selfsubjectrulesreviews", "selfsubjectaccessreviews").contains(call.resource());
+  }
+
+  static String key(RbacPolicy.Permission p) {
+    return p.verb() + " " + (p.apiGroup().isEmpty() ? "" : p.apiGroup() + "/") + p.resource();
+  }
+
+  static String leaseName(RenderedChart chart) {
+    return chart
+        .one(Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .stream()
+        .filter(e -> e.getName().equals("PGSHARD_LEASE_NAME"))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElseThrow();
+  }
+}
