@@ -70,23 +70,18 @@ class OperatorProcessTest {
 
   @Test
   void onlyTheReplicaHoldingTheLeaseReconcilesAndAnotherTakesOverWhenItStops() {
-    Map<String, String> env =
-        Map.of(
-            "PGSHARD_LEADER_ELECTION",
-            "true",
-            "PGSHARD_EXIT_ON_LOST_LEASE",
-            "false",
-            "PGSHARD_LEASE_NAMESPACE",
-            "pgshard-system",
-            "PGSHARD_LEASE_NAME",
-            "pgshard-lease");
+
     OperatorMain first =
-        kube.startOperator(Clock.systemUTC(), merge(env, "POD_NAME", "operator-a"));
+        kube.startOperator(
+            Clock.systemUTC(),
+            MockKubernetes.leaderElection("pgshard-system", "pgshard-lease", "operator-a"));
     await().atMost(TIMEOUT).until(() -> holder() != null);
     assertThat(holder()).isEqualTo("operator-a");
 
     OperatorMain second =
-        kube.startOperator(Clock.systemUTC(), merge(env, "POD_NAME", "operator-b"));
+        kube.startOperator(
+            Clock.systemUTC(),
+            MockKubernetes.leaderElection("pgshard-system", "pgshard-lease", "operator-b"));
     Samples.apply(kube.client(), "minimal.yaml", NS);
     await().atMost(TIMEOUT).until(() -> clusterStatus(NS) != null);
     assertThat(holder()).isEqualTo("operator-a");
@@ -203,12 +198,6 @@ class OperatorProcessTest {
     Lease lease =
         kube.client().leases().inNamespace("pgshard-system").withName("pgshard-lease").get();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
-  }
-
-  static Map<String, String> merge(Map<String, String> env, String key, String value) {
-    Map<String, String> merged = new java.util.HashMap<>(env);
-    merged.put(key, value);
-    return merged;
   }
 
   static HttpResponse<String> get(OperatorMain operator, String path) throws Exception {

@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -52,17 +51,7 @@ final class OperatorTraffic implements AutoCloseable {
     // test's JVM must outlive the operator giving up its Lease when the test stops it
     kube.startOperator(
         Clock.systemUTC(),
-        Map.of(
-            "PGSHARD_LEADER_ELECTION",
-            "true",
-            "PGSHARD_EXIT_ON_LOST_LEASE",
-            "false",
-            "PGSHARD_LEASE_NAMESPACE",
-            leaseNamespace,
-            "PGSHARD_LEASE_NAME",
-            leaseName,
-            "POD_NAME",
-            "pgshard-operator-0"));
+        MockKubernetes.leaderElection(leaseNamespace, leaseName, "pgshard-operator-0"));
   }
 
   /** Runs it all; the Lease is the one the chart configures (namespace and name). */

@@ -104,14 +104,7 @@ class InstanceScriptsIT {
     try (Connection primary = s.superuser(0, "postgres")) {
       await()
           .atMost(TIMEOUT)
-          .until(
-              () ->
-                  single(
-                      primary,
-                      "SELECT state FROM pg_stat_replication WHERE application_name = '"
-                          + s.podName(1)
-                          + "'"),
-              "streaming"::equals);
+          .until(() -> replication(primary, "state", s.podName(1)), "streaming"::equals);
     }
     try (Connection app = s.connect(s.ip(0), "app", appPassword(s), "app");
         Statement st = app.createStatement()) {
@@ -167,14 +160,7 @@ class InstanceScriptsIT {
           .isEqualTo("ANY 1 (\"" + s.podName(0) + "\", \"" + s.podName(1) + "\")");
       await()
           .atMost(TIMEOUT)
-          .until(
-              () ->
-                  single(
-                      primary,
-                      "SELECT sync_state FROM pg_stat_replication WHERE application_name = '"
-                          + s.podName(1)
-                          + "'"),
-              "quorum"::equals);
+          .until(() -> replication(primary, "sync_state", s.podName(1)), "quorum"::equals);
       try (Statement st = primary.createStatement()) {
         st.execute("SET statement_timeout = '20s'");
         st.execute("CREATE TABLE acknowledged (id int)");
@@ -240,6 +226,17 @@ class InstanceScriptsIT {
       assertThat(single(db, "SELECT pg_promote(true, 60)")).isEqualTo("t");
     }
     return first;
+  }
+
+  /** A column of pg_stat_replication for one standby, as its primary sees it. */
+  static String replication(Connection primary, String column, String standby) throws SQLException {
+    return single(
+        primary,
+        "SELECT "
+            + column
+            + " FROM pg_stat_replication WHERE application_name = '"
+            + standby
+            + "'");
   }
 
   static String appPassword(LocalShard s) {

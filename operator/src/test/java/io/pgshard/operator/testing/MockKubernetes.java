@@ -134,6 +134,20 @@ public final class MockKubernetes implements AutoCloseable {
     return operator;
   }
 
+  /**
+   * Environment for an operator replica with leader election on, as the chart runs it. The process
+   * must outlive giving up its Lease (the test stops it), so it does not exit then.
+   */
+  public static Map<String, String> leaderElection(
+      String leaseNamespace, String leaseName, String identity) {
+    return Map.of(
+        "PGSHARD_LEADER_ELECTION", "true",
+        "PGSHARD_EXIT_ON_LOST_LEASE", "false",
+        "PGSHARD_LEASE_NAMESPACE", leaseNamespace,
+        "PGSHARD_LEASE_NAME", leaseName,
+        "POD_NAME", identity);
+  }
+
   /** Every request recorded since the last call. */
   public List<Request> drainRequests() {
     List<Request> requests = new ArrayList<>();
