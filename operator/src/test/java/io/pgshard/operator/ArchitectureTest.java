@@ -16,10 +16,13 @@ class ArchitectureTest {
           .importPackages("io.pgshard.operator");
 
   @Test
-  void modelAndStatusTalkToNothing() {
+  void modelStatusAndFailoverPolicyTalkToNothing() {
     noClasses()
         .that()
-        .resideInAnyPackage("io.pgshard.operator.model..", "io.pgshard.operator.status..")
+        .resideInAnyPackage(
+            "io.pgshard.operator.model..",
+            "io.pgshard.operator.status..",
+            "io.pgshard.operator.failover..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

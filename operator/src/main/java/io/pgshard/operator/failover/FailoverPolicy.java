@@ -1,0 +1,198 @@
+package io.pgshard.operator.failover;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides, from an {@link ObservedShard} alone, whether to promote an instance. Pure: no I/O, no
+ * clock; the executor acts on the decision. The order of the checks is the safety argument:
+ *
+ * <ol>
+ *   <li>a promotion already recorded is finished before anything else (never a second one);
+ *   <li>two instances running as primary is never resolved automatically;
+ *   <li>a healthy primary is left alone; one that failed fewer than {@code failureThreshold} probes
+ *       is waited for;
+ *   <li>while any standby still streams from an unreachable primary, that primary is alive and only
+ *       the operator's path to it is broken: no failover;
+ *   <li>the candidate is the standby with the most WAL (receive, then replay LSN), then the lowest
+ *       ordinal, and only one within {@code maxLagBytes} of the old primary is promoted.
+ * </ol>
+ */
+public final class FailoverPolicy {
+
+  /** Most WAL received, then most replayed, then the lowest ordinal (a stable tie-break). */
+  static final Comparator<InstanceObservation> ELECTION_ORDER = FailoverPolicy::electionOrder;
+
+  private FailoverPolicy() {}
+
+  public static FailoverDecision decide(FailoverSettings settings, ObservedShard shard) {
+    if (shard.targetPrimary() != null && !shard.targetPrimary().equals(shard.labelledPrimary())) {
+      return resume(shard);
+    }
+    List<InstanceObservation> primaries =
+        shard.instances().stream().filter(InstanceObservation::isPrimary).toList();
+    if (primaries.size() > 1) {
+      return new FailoverDecision.Refuse(
+          "MultiplePrimaries",
+          "instances "
+              + primaries.stream().map(InstanceObservation::pod).toList()
+              + " all run as primary; a person must choose which one keeps its writes");
+    }
+    if (shard.labelledPrimary() == null) {
+      return withoutLabelledPrimary(settings, shard, primaries);
+    }
+    return withLabelledPrimary(settings, shard, primaries);
+  }
+
+  private static int electionOrder(InstanceObservation a, InstanceObservation b) {
+    int byPosition = Long.compareUnsigned(b.position(), a.position());
+    if (byPosition != 0) {
+      return byPosition;
+    }
+    int byReplay = Long.compareUnsigned(orZero(b.replayLsn()), orZero(a.replayLsn()));
+    return byReplay != 0 ? byReplay : Integer.compare(a.ordinal(), b.ordinal());
+  }
+
+  private static long orZero(Long lsn) {
+    return lsn == null ? 0 : lsn;
+  }
+
+  private static FailoverDecision resume(ObservedShard shard) {
+    Optional<InstanceObservation> target = shard.instance(shard.targetPrimary());
+    if (target.isPresent() && target.get().reachable()) {
+      return new FailoverDecision.Promote(
+          shard.targetPrimary(),
+          shard.labelledPrimary(),
+          0,
+          "ResumingPromotion",
+          "finishing the promotion of " + shard.targetPrimary() + " recorded before");
+    }
+    return new FailoverDecision.Wait(
+        "PromotionTargetUnreachable",
+        "a promotion of "
+            + shard.targetPrimary()
+            + " was started and cannot be finished until it answers; no other instance is chosen"
+            + " meanwhile");
+  }
+
+  private static FailoverDecision withoutLabelledPrimary(
+      FailoverSettings settings, ObservedShard shard, List<InstanceObservation> primaries) {
+    if (primaries.size() == 1) {
+      // promoted earlier, the label was not set yet (or was removed): label it, promote nothing
+      InstanceObservation running = primaries.get(0);
+      return new FailoverDecision.Promote(
+          running.pod(),
+          null,
+          0,
+          "PrimaryNotLabelled",
+          running.pod() + " already runs as primary; labelling it");
+    }
+    if (!shard.initialized()) {
+      return elect(shard, null, "InitialPromotion", "the shard's first primary", Long.MAX_VALUE);
+    }
+    if (!settings.enabled()) {
+      return new FailoverDecision.Refuse(
+          "FailoverDisabled", "the shard has no primary and automatic failover is disabled");
+    }
+    return elect(shard, null, "NoPrimary", "the shard had no primary", settings.maxLagBytes());
+  }
+
+  private static FailoverDecision withLabelledPrimary(
+      FailoverSettings settings, ObservedShard shard, List<InstanceObservation> primaries) {
+    String old = shard.labelledPrimary();
+    Optional<InstanceObservation> seen = shard.instance(old);
+    if (seen.isPresent() && seen.get().isPrimary()) {
+      return new FailoverDecision.None("PrimaryHealthy", old + " is the primary and answers");
+    }
+    if (!primaries.isEmpty()) {
+      return new FailoverDecision.Refuse(
+          "UnexpectedPrimary",
+          primaries.get(0).pod()
+              + " runs as primary but "
+              + old
+              + " is labelled primary; not relabelling automatically");
+    }
+    boolean gone = !shard.labelledPrimaryPodExists();
+    // every instance starts as a standby: a primary that restarted is in recovery now
+    boolean demoted = seen.isPresent() && seen.get().isStandby();
+    if (!gone && !demoted && shard.primaryFailures() < settings.failureThreshold()) {
+      return new FailoverDecision.Wait(
+          "PrimaryProbeFailed",
+          old
+              + " failed "
+              + shard.primaryFailures()
+              + " of "
+              + settings.failureThreshold()
+              + " consecutive probes before failover");
+    }
+    if (!settings.enabled()) {
+      return new FailoverDecision.Refuse(
+          "FailoverDisabled",
+          old + " is not serving as primary and automatic failover is disabled");
+    }
+    if (!gone && !demoted) {
+      List<String> streaming =
+          shard.instances().stream()
+              .filter(i -> !i.pod().equals(old) && i.isStandby() && i.streaming())
+              .map(InstanceObservation::pod)
+              .toList();
+      if (!streaming.isEmpty()) {
+        return new FailoverDecision.Wait(
+            "PrimaryUnreachableFromOperator",
+            old
+                + " does not answer the operator but "
+                + streaming
+                + " still stream from it: it is alive, only the operator's path to it is broken");
+      }
+    }
+    String why = gone ? "PrimaryPodGone" : demoted ? "PrimaryInRecovery" : "PrimaryUnreachable";
+    String what =
+        gone
+            ? old + " is gone"
+            : demoted
+                ? old + " restarted as a standby"
+                : old + " failed " + shard.primaryFailures() + " consecutive probes";
+    return elect(shard, old, why, what, settings.maxLagBytes());
+  }
+
+  private static FailoverDecision elect(
+      ObservedShard shard, String old, String reason, String what, long maxLagBytes) {
+    List<InstanceObservation> candidates =
+        shard.instances().stream()
+            .filter(InstanceObservation::isStandby)
+            .filter(
+                i ->
+                    shard.systemIdentifier() == null
+                        || shard.systemIdentifier().equals(i.systemIdentifier()))
+            .sorted(ELECTION_ORDER)
+            .toList();
+    if (candidates.isEmpty()) {
+      return new FailoverDecision.Wait(
+          "NoCandidate", what + "; no reachable standby of this cluster to promote");
+    }
+    InstanceObservation best = candidates.get(0);
+    long lag =
+        shard.lastPrimaryLsn() == null ? 0 : Math.max(0, shard.lastPrimaryLsn() - best.position());
+    if (lag > maxLagBytes) {
+      return new FailoverDecision.Refuse(
+          "CandidateTooFarBehind",
+          what
+              + "; the best candidate "
+              + best.pod()
+              + " is "
+              + lag
+              + " bytes behind the last position seen on the primary ("
+              + Lsn.format(shard.lastPrimaryLsn())
+              + "), more than maxLagOnFailover ("
+              + maxLagBytes
+              + " bytes); promote it by hand to accept the loss");
+    }
+    return new FailoverDecision.Promote(
+        best.pod(),
+        old,
+        lag,
+        reason,
+        what + "; promoting " + best.pod() + " (WAL " + Lsn.format(best.position()) + ")");
+  }
+}

@@ -1,0 +1,49 @@
+package io.pgshard.operator.failover;
+
+/**
+ * One probe of one instance. Fields other than {@code pod}, {@code ordinal} and {@code reachable}
+ * are null when the instance did not answer.
+ *
+ * @param receiveLsn last WAL received by a standby ({@code pg_last_wal_receive_lsn()})
+ * @param replayLsn last WAL replayed by a standby
+ * @param currentLsn a primary's current WAL write position
+ * @param streaming a standby's WAL receiver is in state {@code streaming}
+ * @param upstreamHost the host its WAL receiver is connected to (to tell who it streams from)
+ */
+public record InstanceObservation(
+    String pod,
+    int ordinal,
+    boolean reachable,
+    Boolean inRecovery,
+    Long timeline,
+    Long receiveLsn,
+    Long replayLsn,
+    Long currentLsn,
+    boolean streaming,
+    String upstreamHost,
+    String systemIdentifier) {
+
+  public static InstanceObservation unreachable(String pod, int ordinal) {
+    return new InstanceObservation(
+        pod, ordinal, false, null, null, null, null, null, false, null, null);
+  }
+
+  public boolean isPrimary() {
+    return reachable && Boolean.FALSE.equals(inRecovery);
+  }
+
+  public boolean isStandby() {
+    return reachable && Boolean.TRUE.equals(inRecovery);
+  }
+
+  /** How far this instance has WAL: received (if it streamed) or replayed, or its own position. */
+  public long position() {
+    long best = 0;
+    for (Long lsn : new Long[] {receiveLsn, replayLsn, currentLsn}) {
+      if (lsn != null && Long.compareUnsigned(lsn, best) > 0) {
+        best = lsn;
+      }
+    }
+    return best;
+  }
+}
