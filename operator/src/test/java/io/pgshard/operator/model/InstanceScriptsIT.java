@@ -3,28 +3,19 @@ package io.pgshard.operator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.testing.LocalPod;
 import io.pgshard.operator.testing.LocalShard;
-import io.pgshard.operator.testing.Samples;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import io.pgshard.operator.testing.LocalShards;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,40 +28,15 @@ class InstanceScriptsIT {
 
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  Path root;
-  LocalShard shard;
-
-  @BeforeEach
-  void createRoot() throws IOException {
-    root = Files.createTempDirectory("pgshard-it-");
-    // the unprivileged server user must be able to reach its pod directories
-    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
+  LocalShards shards = new LocalShards();
 
   @AfterEach
-  void cleanUp() throws IOException {
-    if (shard != null) {
-      shard.close();
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+  void stop() {
+    shards.close();
   }
 
   LocalShard shard(Consumer<ShardedCluster> customize) {
-    ShardedCluster cluster =
-        Samples.cluster(
-            new io.fabric8.kubernetes.client.KubernetesClientBuilder().build(), "minimal.yaml");
-    cluster.getMetadata().setNamespace("it");
-    cluster.getMetadata().setUid("00000000-0000-0000-0000-000000000001");
-    customize.accept(cluster);
-    PostgresShard postgresShard = PostgresShardModel.desired(cluster, 0);
-    postgresShard.setMetadata(new ObjectMeta());
-    postgresShard.getMetadata().setName(ResourceNames.shard(cluster.getMetadata().getName(), 0));
-    postgresShard.getMetadata().setNamespace("it");
-    postgresShard.getMetadata().setUid("00000000-0000-0000-0000-000000000002");
-    shard = new LocalShard(root, postgresShard, cluster.getSpec().getDatabase().getOwner());
-    return shard;
+    return shards.create(customize);
   }
 
   @Test
@@ -90,8 +56,8 @@ class InstanceScriptsIT {
       assertThat(
               single(db, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'app'"))
           .isEqualTo("app");
-      assertThat(single(db, "SELECT pg_promote(true, 60)")).isEqualTo("t");
     }
+    s.promote(0);
     try (Connection app = s.connect(s.ip(0), "app", appPassword(s), "app");
         Statement st = app.createStatement()) {
       st.execute("CREATE TABLE items (id int PRIMARY KEY)");
@@ -219,12 +185,10 @@ class InstanceScriptsIT {
   }
 
   /** Ordinal 0 bootstraps, starts as a standby, and is promoted as the operator will do it. */
-  static LocalPod startPromotedPrimary(LocalShard s) throws SQLException {
+  static LocalPod startPromotedPrimary(LocalShard s) {
     LocalPod first = s.startInstance(0, false, 0);
     s.awaitReady(first, 0);
-    try (Connection db = s.superuser(0, "postgres")) {
-      assertThat(single(db, "SELECT pg_promote(true, 60)")).isEqualTo("t");
-    }
+    s.promote(0);
     return first;
   }
 

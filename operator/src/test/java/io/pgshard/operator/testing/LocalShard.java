@@ -41,9 +41,10 @@ public final class LocalShard implements AutoCloseable {
   private final Map<String, Map<String, String>> secrets = new HashMap<>();
   private final int subnet = ThreadLocalRandom.current().nextInt(16, 250);
   private final List<LocalPod> pods = new ArrayList<>();
+  private final Map<Integer, LocalPod> instances = new HashMap<>();
 
   public LocalShard(Path root, PostgresShard shard, String appUser) {
-    this.root = root;
+    this.root = dir(root);
     this.shard = shard;
     this.naming = ShardNaming.of(shard);
     var names = shard.getSpec().getSecrets();
@@ -76,6 +77,28 @@ public final class LocalShard implements AutoCloseable {
     return secrets.get(name);
   }
 
+  public Map<String, String> superuserCredentials() {
+    return secrets.get(shard.getSpec().getSecrets().getSuperuser());
+  }
+
+  /** The process last started for an ordinal. */
+  public LocalPod pod(int ordinal) {
+    return instances.get(ordinal);
+  }
+
+  /** What the operator's promotion does: {@code pg_promote()} and wait for it. */
+  public void promote(int ordinal) {
+    try (Connection db = superuser(ordinal, "postgres");
+        java.sql.Statement st = db.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT pg_promote(true, 60)")) {
+      if (!rs.next() || !rs.getBoolean(1)) {
+        throw new IllegalStateException("pg_promote did not finish on " + podName(ordinal));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("promotion of " + podName(ordinal) + " failed", e);
+    }
+  }
+
   /** Starts instance {@code ordinal}; the rw Service points at {@code primaryOrdinal}. */
   public LocalPod startInstance(int ordinal, boolean initialized, int primaryOrdinal) {
     StatefulSet sts = ShardStatefulSetModel.desired(shard);
@@ -101,6 +124,7 @@ public final class LocalShard implements AutoCloseable {
             Map.of(naming.primaryHost(), ip(primaryOrdinal)),
             root.resolve(podName(ordinal) + ".log"));
     pods.add(pod);
+    instances.put(ordinal, pod);
     return pod;
   }
 
@@ -156,7 +180,7 @@ public final class LocalShard implements AutoCloseable {
   }
 
   public Connection superuser(int ordinal, String database) throws SQLException {
-    Map<String, String> s = secrets.get(shard.getSpec().getSecrets().getSuperuser());
+    Map<String, String> s = superuserCredentials();
     return connect(ip(ordinal), s.get("username"), s.get("password"), database);
   }
 

@@ -1,0 +1,81 @@
+package io.pgshard.operator.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgshard.operator.failover.InstanceObservation;
+import io.pgshard.operator.testing.LocalPod;
+import io.pgshard.operator.testing.LocalShard;
+import io.pgshard.operator.testing.LocalShards;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Probes of real PostgreSQL 15 instances: a promoted primary and a standby streaming from it. */
+class InstanceProbeIT {
+
+  LocalShards shards = new LocalShards();
+
+  @AfterEach
+  void stop() {
+    shards.close();
+  }
+
+  InstanceProbe probe(LocalShard s, int ordinal) {
+    Map<String, String> superuser = s.superuserCredentials();
+    return new InstanceProbe(
+        s.podName(ordinal),
+        ordinal,
+        s.ip(ordinal),
+        5432,
+        superuser.get("username"),
+        superuser.get("password"),
+        Duration.ofSeconds(1));
+  }
+
+  @Test
+  void seesThePrimaryAndTheStandbyStreamingFromIt() throws Exception {
+    LocalShard s = shards.withPrimaryAndStandbys(1);
+    try (InstanceProbe p0 = probe(s, 0);
+        InstanceProbe p1 = probe(s, 1)) {
+      InstanceObservation primary = p0.probe();
+      assertThat(primary.isPrimary()).isTrue();
+      assertThat(primary.currentLsn()).isNotNull();
+      assertThat(primary.timeline()).as("initdb's timeline 1, promoted to 2").isEqualTo(2L);
+      assertThat(primary.streaming()).isFalse();
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                InstanceObservation standby = p1.probe();
+                assertThat(standby.isStandby()).isTrue();
+                assertThat(standby.streaming()).isTrue();
+                assertThat(standby.receiveLsn()).isNotNull();
+                assertThat(standby.replayLsn()).isNotNull();
+                assertThat(standby.timeline()).isEqualTo(2L);
+                assertThat(standby.upstreamHost()).isEqualTo(s.ip(0));
+              });
+      assertThat(p1.probe().systemIdentifier()).isEqualTo(primary.systemIdentifier()).isNotBlank();
+    }
+  }
+
+  @Test
+  void aKilledInstanceIsUnreachableAtOnceAndAnsweringAgainAfterARestart() {
+    LocalShard s = shards.withPrimaryAndStandbys(1);
+    try (InstanceProbe p1 = probe(s, 1)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> p1.probe().streaming());
+      LocalPod standby = s.pod(1);
+      standby.kill();
+
+      InstanceObservation seen = p1.probe();
+      assertThat(seen.reachable()).isFalse();
+      assertThat(seen.inRecovery()).isNull();
+
+      LocalPod again = s.startInstance(1, true, 0);
+      s.awaitReady(again, 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> p1.probe().isStandby());
+    }
+  }
+}
