@@ -89,6 +89,44 @@ clone() {
   log "clone done"
 }
 
+# The state pg_controldata records: "in production" (a primary, running or crashed),
+# "shut down" (stopped cleanly; as a primary), "shut down in recovery" / "in archive recovery"
+# (a standby).
+cluster_state() {
+  pg_controldata "$PGDATA" | sed -n 's/^Database cluster state: *//p'
+}
+
+# A former primary must not start on its old timeline next to the new primary: its WAL past
+# the fork point is rewound away (with pg_rewind, from the primary) before it follows.
+rejoin() {
+  state="$1"
+  log "was a primary (state: $state) and $PGSHARD_RW_HOST answers: rewinding to follow it"
+  rm -f "$PGDATA/standby.signal"
+  if [ "$state" != "shut down" ]; then
+    # pg_rewind needs a cleanly stopped target: finish crash recovery in single-user mode
+    log "finishing crash recovery in single-user mode"
+    postgres --single -D "$PGDATA" postgres < /dev/null >&2
+  fi
+  attempt=1
+  while [ "$attempt" -le 3 ]; do
+    # pg_rewind reads the source's timeline from its control file, which a just promoted
+    # primary updates only at its next checkpoint: without one it sees no divergence
+    psql -X -q -w -c CHECKPOINT \
+      "host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_SUPERUSER dbname=postgres connect_timeout=5" >&2 || true
+    if pg_rewind --target-pgdata="$PGDATA" \
+      --source-server="host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_SUPERUSER dbname=postgres connect_timeout=5" >&2; then
+      log "rewind done"
+      return 0
+    fi
+    log "pg_rewind failed (attempt $attempt of 3)"
+    attempt=$((attempt + 1))
+    sleep 2
+  done
+  log "rewind impossible: discarding the diverged data directory and cloning again"
+  rm -rf "$PGDATA"
+  clone
+}
+
 # Instance-specific settings, rewritten at every start (a clone carries its source's file).
 write_instance_config() {
   cat > "$PGDATA/postgresql.conf" <<CONF
@@ -110,9 +148,19 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   else
     clone
   fi
+elif [ ! -f "$PGDATA/backup_label" ]; then
+  # (a backup_label marks a clone or rewind that has not started yet: its pg_control still
+  # describes its source, so it says nothing about this instance's own history)
+  state="$(cluster_state)"
+  case "$state" in
+    "in production" | "shut down" | "shutting down" | "in crash recovery")
+      # only when the rw Service answers: that is another instance (this one is not running)
+      if primary_answers; then
+        rejoin "$state"
+      fi
+      ;;
+  esac
 fi
-# A former primary whose timeline diverged needs pg_rewind before it can follow the new one;
-# that path arrives with the failover work. Today it starts as a standby like every instance.
 write_instance_config
 log "starting PostgreSQL as a standby of $PGSHARD_RW_HOST"
 exec postgres -D "$PGDATA"

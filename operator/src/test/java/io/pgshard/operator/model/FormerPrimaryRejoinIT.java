@@ -1,0 +1,148 @@
+package io.pgshard.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgshard.operator.testing.LocalPod;
+import io.pgshard.operator.testing.LocalShard;
+import io.pgshard.operator.testing.LocalShards;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * run.sh on an instance that was a primary when a standby was promoted in its place: it rewinds
+ * (after crash recovery if it died) and follows the new primary, losing exactly the WAL no one else
+ * had. Real PostgreSQL 15, a real divergence.
+ */
+class FormerPrimaryRejoinIT {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  LocalShards shards = new LocalShards();
+
+  @AfterEach
+  void stop() {
+    shards.close();
+  }
+
+  @Test
+  void aKilledPrimaryRecoversRewindsAndFollowsTheNewPrimary() throws Exception {
+    LocalShard s = diverge(true);
+
+    LocalPod old = s.startInstance(0, true, 1);
+    s.awaitReady(old, 0);
+
+    assertFollowsTheNewPrimary(s);
+    assertThat(old.log())
+        .contains("rewinding to follow it")
+        .contains("single-user mode")
+        .contains("rewind done");
+  }
+
+  @Test
+  void aCleanlyStoppedPrimaryRewindsWithoutCrashRecovery() throws Exception {
+    LocalShard s = diverge(false);
+
+    LocalPod old = s.startInstance(0, true, 1);
+    s.awaitReady(old, 0);
+
+    assertFollowsTheNewPrimary(s);
+    assertThat(old.log())
+        .contains("state: shut down")
+        .contains("rewind done")
+        .doesNotContain("single-user mode");
+  }
+
+  @Test
+  void aRestartingStandbyNeverRewinds() throws Exception {
+    LocalShard s = shards.withPrimaryAndStandbys(1);
+    s.pod(1).kill();
+    LocalPod again = s.startInstance(1, true, 0);
+    s.awaitReady(again, 1);
+    assertThat(again.log()).doesNotContain("rewinding");
+    try (Connection standby = s.superuser(1, "postgres")) {
+      assertThat(single(standby, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+    }
+  }
+
+  /**
+   * Rows 1-100 reach both; the standby stops; rows 101-200 reach only the primary, which then dies
+   * ({@code kill}) or stops cleanly; the standby is promoted and writes rows 1000-1009.
+   */
+  LocalShard diverge(boolean kill) throws Exception {
+    LocalShard s = shards.withPrimaryAndStandbys(1);
+    execute(
+        s,
+        0,
+        "CREATE TABLE items (id int PRIMARY KEY)",
+        "INSERT INTO items SELECT generate_series(1, 100)");
+    try (Connection standby = s.superuser(1, "app")) {
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> single(standby, "SELECT count(*) FROM items"), "100"::equals);
+    }
+    s.pod(1).close();
+    execute(s, 0, "INSERT INTO items SELECT generate_series(101, 200)");
+    if (kill) {
+      s.pod(0).kill();
+    } else {
+      s.pod(0).close();
+    }
+    // the standby comes back with the rw Service pointing at itself, and is promoted there
+    LocalPod promoted = s.startInstance(1, true, 1);
+    s.awaitReady(promoted, 1);
+    s.promote(1);
+    execute(s, 1, "INSERT INTO items SELECT generate_series(1000, 1009)");
+    return s;
+  }
+
+  static void assertFollowsTheNewPrimary(LocalShard s) throws Exception {
+    try (Connection old = s.superuser(0, "app")) {
+      assertThat(single(old, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+      await().atMost(TIMEOUT).until(() -> single(old, "SELECT count(*) FROM items"), "110"::equals);
+      assertThat(single(old, "SELECT count(*) FROM items WHERE id BETWEEN 101 AND 200"))
+          .as("the rows only the old primary had are gone")
+          .isEqualTo("0");
+    }
+    try (Connection primary = s.superuser(1, "postgres")) {
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  single(
+                      primary,
+                      "SELECT state FROM pg_stat_replication WHERE application_name = '"
+                          + s.podName(0)
+                          + "'"),
+              "streaming"::equals);
+    }
+    execute(s, 1, "INSERT INTO items VALUES (2000)");
+    try (Connection old = s.superuser(0, "app")) {
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> single(old, "SELECT count(*) FROM items WHERE id = 2000"), "1"::equals);
+    }
+  }
+
+  static void execute(LocalShard s, int ordinal, String... statements) throws SQLException {
+    try (Connection db =
+            s.connect(s.ip(ordinal), "app", s.secret("minimal-app").get("password"), "app");
+        Statement st = db.createStatement()) {
+      for (String sql : statements) {
+        st.execute(sql);
+      }
+    }
+  }
+
+  static String single(Connection db, String sql) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+}
