@@ -55,7 +55,9 @@ class InstanceProbeIT {
                 assertThat(standby.receiveLsn()).isNotNull();
                 assertThat(standby.replayLsn()).isNotNull();
                 assertThat(standby.timeline()).isEqualTo(2L);
-                assertThat(standby.upstreamHost()).isEqualTo(s.ip(0));
+                assertThat(standby.upstreamHost())
+                    .as("streams through the rw Service")
+                    .isEqualTo(s.rwIp());
               });
       assertThat(p1.probe().systemIdentifier()).isEqualTo(primary.systemIdentifier()).isNotBlank();
     }

@@ -41,6 +41,7 @@ public final class LocalShard implements AutoCloseable {
   private final Map<String, Map<String, String>> secrets = new HashMap<>();
   private final int subnet = ThreadLocalRandom.current().nextInt(16, 250);
   private final List<LocalPod> pods = new ArrayList<>();
+  private LocalServiceProxy rw;
   private final Map<Integer, LocalPod> instances = new HashMap<>();
 
   public LocalShard(Path root, PostgresShard shard, String appUser) {
@@ -63,6 +64,26 @@ public final class LocalShard implements AutoCloseable {
 
   public String ip(int ordinal) {
     return "127.0." + subnet + "." + (10 + ordinal);
+  }
+
+  /** The address of the shard's rw Service. */
+  public String rwIp() {
+    return "127.0." + subnet + ".100";
+  }
+
+  /**
+   * Points the rw Service at an instance (null: no primary), as labelling it primary does. Open
+   * connections through it to the previous instance are dropped.
+   */
+  public synchronized void pointRwAt(Integer ordinal) {
+    ensureRw().retarget(ordinal == null ? null : ip(ordinal));
+  }
+
+  private synchronized LocalServiceProxy ensureRw() {
+    if (rw == null) {
+      rw = new LocalServiceProxy(rwIp(), ShardStatefulSetModel.POSTGRES_PORT);
+    }
+    return rw;
   }
 
   public String poolerIp() {
@@ -101,6 +122,13 @@ public final class LocalShard implements AutoCloseable {
 
   /** Starts instance {@code ordinal}; the rw Service points at {@code primaryOrdinal}. */
   public LocalPod startInstance(int ordinal, boolean initialized, int primaryOrdinal) {
+    pointRwAt(primaryOrdinal);
+    return startInstance(ordinal, initialized);
+  }
+
+  /** Starts instance {@code ordinal}; the rw Service stays where it points. */
+  public LocalPod startInstance(int ordinal, boolean initialized) {
+    ensureRw();
     StatefulSet sts = ShardStatefulSetModel.desired(shard);
     Container container = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
     Path podDir = root.resolve(podName(ordinal));
@@ -121,7 +149,7 @@ public final class LocalShard implements AutoCloseable {
             container,
             mounts,
             secrets,
-            Map.of(naming.primaryHost(), ip(primaryOrdinal)),
+            Map.of(naming.primaryHost(), rwIp()),
             root.resolve(podName(ordinal) + ".log"));
     pods.add(pod);
     instances.put(ordinal, pod);
@@ -139,7 +167,8 @@ public final class LocalShard implements AutoCloseable {
     for (var mount : container.getVolumeMounts()) {
       mounts.put(mount.getMountPath(), dir(podDir.resolve(mount.getName())));
     }
-    Map<String, String> hosts = Map.of(naming.primaryHost(), ip(primaryOrdinal));
+    pointRwAt(primaryOrdinal);
+    Map<String, String> hosts = Map.of(naming.primaryHost(), rwIp());
     writeVolume(mounts.get(mountPath(container, "config")), config.getData(), hosts);
     OsUser.own(podDir);
     LocalPod pod =
@@ -147,6 +176,12 @@ public final class LocalShard implements AutoCloseable {
             "pooler", poolerIp(), container, mounts, secrets, hosts, root.resolve("pooler.log"));
     pods.add(pod);
     return pod;
+  }
+
+  /** Starts the pooler (rw Service at {@code primaryOrdinal}) and returns its address. */
+  public String startPoolerAt(int primaryOrdinal) {
+    startPooler(primaryOrdinal);
+    return poolerIp();
   }
 
   /** Runs the container's readiness probe until it passes. */
@@ -225,5 +260,8 @@ public final class LocalShard implements AutoCloseable {
   @Override
   public void close() {
     pods.forEach(LocalPod::close);
+    if (rw != null) {
+      rw.close();
+    }
   }
 }

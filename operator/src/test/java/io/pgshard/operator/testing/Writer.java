@@ -1,0 +1,133 @@
+package io.pgshard.operator.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A steady writer through a shard's pooler: one autocommit INSERT at a time, each id recorded only
+ * once its commit was acknowledged. A failed or in-doubt commit is not counted; the writer
+ * reconnects and goes on, as an application would.
+ */
+public final class Writer implements AutoCloseable {
+
+  private final String host;
+  private final String password;
+  private final List<Long> acknowledged = new CopyOnWriteArrayList<>();
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  private Writer(String host, String password) {
+    this.host = host;
+    this.password = password;
+    this.thread = new Thread(this::run, "writer-" + host);
+    this.thread.setDaemon(true);
+  }
+
+  public static Writer start(String poolerHost, String appPassword) {
+    Writer writer = new Writer(poolerHost, appPassword);
+    writer.thread.start();
+    return writer;
+  }
+
+  private void run() {
+    long next = 1;
+    Connection db = null;
+    while (!stopped) {
+      try {
+        if (db == null) {
+          db = connect();
+          try (var st = db.createStatement()) {
+            st.execute(
+                "CREATE TABLE IF NOT EXISTS acks (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
+          }
+        }
+        try (PreparedStatement insert = db.prepareStatement("INSERT INTO acks (id) VALUES (?)")) {
+          insert.setLong(1, next);
+          insert.executeUpdate();
+        }
+        acknowledged.add(next);
+      } catch (SQLException e) {
+        closeQuietly(db);
+        db = null;
+        pause();
+      }
+      next++;
+    }
+    closeQuietly(db);
+  }
+
+  private Connection connect() throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", "app");
+    props.setProperty("password", password);
+    props.setProperty("connectTimeout", "2");
+    props.setProperty("socketTimeout", "10");
+    // PgBouncer 1.18 in transaction mode: no server-side prepared statements
+    props.setProperty("prepareThreshold", "0");
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":5432/app", props);
+  }
+
+  public List<Long> acknowledged() {
+    return List.copyOf(acknowledged);
+  }
+
+  public void awaitAcknowledged(long count, Duration timeout) {
+    await().atMost(timeout).until(() -> acknowledged.size() >= count);
+  }
+
+  /** The acknowledged ids that a database does not have. */
+  public static List<Long> missing(Connection db, List<Long> ids) throws SQLException {
+    Array array = db.createArrayOf("bigint", ids.toArray());
+    List<Long> missing = new ArrayList<>();
+    try (PreparedStatement st =
+        db.prepareStatement(
+            "SELECT x FROM unnest(?::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM acks WHERE id = x)")) {
+      st.setArray(1, array);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          missing.add(rs.getLong(1));
+        }
+      }
+    }
+    return missing;
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(Connection db) {
+    if (db != null) {
+      try {
+        db.close();
+      } catch (SQLException ignored) {
+        // it is already broken
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    try {
+      thread.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
