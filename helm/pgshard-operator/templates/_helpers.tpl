@@ -77,7 +77,8 @@ fetch an object by name on a conflict, a path the mock API server cannot exercis
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch"]
+  # patch: the primary/replica role label; delete: fencing a failed primary
+  verbs: ["get", "list", "watch", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]

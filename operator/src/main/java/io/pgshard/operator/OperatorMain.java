@@ -11,7 +11,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgshard.operator.config.OperatorConfig;
 import io.pgshard.operator.metrics.HttpEndpoints;
+import io.pgshard.operator.monitor.MonitorRegistry;
 import io.pgshard.operator.reconciler.ClusterSecrets;
+import io.pgshard.operator.reconciler.FailoverStep;
 import io.pgshard.operator.reconciler.KubernetesEvents;
 import io.pgshard.operator.reconciler.PostgresShardReconciler;
 import io.pgshard.operator.reconciler.ShardedClusterReconciler;
@@ -20,6 +22,10 @@ import io.pgshard.operator.status.ShardStatusUpdater;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +42,17 @@ public final class OperatorMain implements AutoCloseable {
   private final Clock clock;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** A monitor not used for this long belongs to a deleted shard (or a lost Lease): closed. */
+  private static final Duration MONITOR_IDLE = Duration.ofMinutes(2);
+
+  /** Probes of all shards share these threads; each probe waits at most about a second. */
+  private static final int PROBE_THREADS = 16;
+
   private Operator operator;
   private HttpEndpoints http;
+  private MonitorRegistry monitors;
+  private ExecutorService probes;
 
   public OperatorMain(OperatorConfig config, KubernetesClient client, Clock clock) {
     this.config = config;
@@ -86,7 +101,8 @@ public final class OperatorMain implements AutoCloseable {
             events),
         this::namespaces);
     operator.register(
-        new PostgresShardReconciler(new ShardStatusUpdater(clock), events), this::namespaces);
+        new PostgresShardReconciler(new ShardStatusUpdater(clock), events, failoverStep(events)),
+        this::namespaces);
     http =
         new HttpEndpoints(
             config.httpPort(),
@@ -102,6 +118,23 @@ public final class OperatorMain implements AutoCloseable {
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
         config.leaderElection() ? "on" : "off",
         http.port());
+  }
+
+  /** The instance monitor and failover, unless the configuration turns them off. */
+  private Optional<FailoverStep> failoverStep(KubernetesEvents events) {
+    if (!config.instanceMonitor()) {
+      return Optional.empty();
+    }
+    monitors = new MonitorRegistry(clock, MONITOR_IDLE);
+    probes =
+        Executors.newFixedThreadPool(
+            PROBE_THREADS,
+            r -> {
+              Thread t = new Thread(r, "pgshard-probe");
+              t.setDaemon(true);
+              return t;
+            });
+    return Optional.of(new FailoverStep(client, monitors, probes, events, registry, clock));
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
@@ -132,6 +165,12 @@ public final class OperatorMain implements AutoCloseable {
     }
     if (http != null) {
       http.close();
+    }
+    if (monitors != null) {
+      monitors.close();
+    }
+    if (probes != null) {
+      probes.shutdownNow();
     }
   }
 

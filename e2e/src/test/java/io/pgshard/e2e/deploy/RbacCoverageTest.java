@@ -34,6 +34,10 @@ class RbacCoverageTest {
    * Granted, not (always) seen against the mock, and why they are needed anyway, keyed as "verb
    * group/resource". Each entry must still be granted, so the list cannot go stale.
    */
+  static final String FAILOVER =
+      "failover relabels pods and deletes a fenced primary; the mock's pods have no PostgreSQL, so"
+          + " this run keeps the instance monitor off (OperatorFailoverIT exercises it)";
+
   static final String GET_BESIDE_LIST =
       "grants no read beyond list/watch; server-side apply may fetch by name on a conflict,"
           + " which the mock API server cannot exercise";
@@ -48,6 +52,8 @@ class RbacCoverageTest {
           Map.entry("get configmaps", GET_BESIDE_LIST),
           Map.entry("get services", GET_BESIDE_LIST),
           Map.entry("get pods", GET_BESIDE_LIST),
+          Map.entry("patch pods", FAILOVER),
+          Map.entry("delete pods", FAILOVER),
           Map.entry("get apps/statefulsets", GET_BESIDE_LIST),
           Map.entry("get apps/deployments", GET_BESIDE_LIST),
           Map.entry("get policy/poddisruptionbudgets", GET_BESIDE_LIST),

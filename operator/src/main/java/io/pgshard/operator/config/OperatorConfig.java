@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  * @param useServerSideApply server-side apply for dependents and status (off only for API servers
  *     without it, such as the fabric8 mock)
  * @param defaultProbeInterval how often instances are probed when a shard does not say
+ * @param instanceMonitor connect to PostgreSQL to probe instances and promote them (failover); off,
+ *     the operator manages only Kubernetes objects (for API-only environments)
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -34,7 +36,8 @@ public record OperatorConfig(
     int httpPort,
     int reconcileThreads,
     boolean useServerSideApply,
-    Duration defaultProbeInterval) {
+    Duration defaultProbeInterval,
+    boolean instanceMonitor) {
 
   /** The environment variables read, and their defaults. */
   public static final Map<String, String> ENV =
@@ -49,7 +52,8 @@ public record OperatorConfig(
           Map.entry("PGSHARD_HTTP_PORT", "8080"),
           Map.entry("PGSHARD_RECONCILE_THREADS", "10"),
           Map.entry("PGSHARD_SERVER_SIDE_APPLY", "true"),
-          Map.entry("PGSHARD_DEFAULT_PROBE_INTERVAL_MS", "1000"));
+          Map.entry("PGSHARD_DEFAULT_PROBE_INTERVAL_MS", "1000"),
+          Map.entry("PGSHARD_INSTANCE_MONITOR", "true"));
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     return new OperatorConfig(
@@ -66,7 +70,8 @@ public record OperatorConfig(
         integer(env, "PGSHARD_HTTP_PORT"),
         integer(env, "PGSHARD_RECONCILE_THREADS"),
         bool(env, "PGSHARD_SERVER_SIDE_APPLY"),
-        Duration.ofMillis(integer(env, "PGSHARD_DEFAULT_PROBE_INTERVAL_MS")));
+        Duration.ofMillis(integer(env, "PGSHARD_DEFAULT_PROBE_INTERVAL_MS")),
+        bool(env, "PGSHARD_INSTANCE_MONITOR"));
   }
 
   private static String get(Map<String, String> env, String key) {

@@ -89,13 +89,25 @@ public final class FailoverPolicy {
           running.pod() + " already runs as primary; labelling it");
     }
     if (!shard.initialized()) {
-      return elect(shard, null, "InitialPromotion", "the shard's first primary", Long.MAX_VALUE);
+      return elect(
+          shard,
+          null,
+          "InitialPromotion",
+          "the shard's first primary",
+          Long.MAX_VALUE,
+          "AwaitingInstance");
     }
     if (!settings.enabled()) {
       return new FailoverDecision.Refuse(
           "FailoverDisabled", "the shard has no primary and automatic failover is disabled");
     }
-    return elect(shard, null, "NoPrimary", "the shard had no primary", settings.maxLagBytes());
+    return elect(
+        shard,
+        null,
+        "NoPrimary",
+        "the shard had no primary",
+        settings.maxLagBytes(),
+        "NoCandidate");
   }
 
   private static FailoverDecision withLabelledPrimary(
@@ -153,11 +165,16 @@ public final class FailoverPolicy {
             : demoted
                 ? old + " restarted as a standby"
                 : old + " failed " + shard.primaryFailures() + " consecutive probes";
-    return elect(shard, old, why, what, settings.maxLagBytes());
+    return elect(shard, old, why, what, settings.maxLagBytes(), "NoCandidate");
   }
 
   private static FailoverDecision elect(
-      ObservedShard shard, String old, String reason, String what, long maxLagBytes) {
+      ObservedShard shard,
+      String old,
+      String reason,
+      String what,
+      long maxLagBytes,
+      String noCandidateReason) {
     List<InstanceObservation> candidates =
         shard.instances().stream()
             .filter(InstanceObservation::isStandby)

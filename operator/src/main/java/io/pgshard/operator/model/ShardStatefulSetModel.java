@@ -46,6 +46,12 @@ public final class ShardStatefulSetModel {
   static final String STATE_MOUNT = "/etc/pgshard/state";
   static final String RUN_MOUNT = "/run/pgshard";
 
+  /**
+   * How long a former primary waits for a new one before starting as a standby: longer than a
+   * promotion takes, short enough that a restart of the whole shard is not held up for long.
+   */
+  static final int REJOIN_WAIT_SECONDS = 20;
+
   private static final String PROBE =
       "exec pg_isready -q -h \"$PGSHARD_RUN_DIR\" -p \"$PGPORT\" -t 3";
 
@@ -193,6 +199,8 @@ public final class ShardStatefulSetModel {
     env.add(ContainerParts.secretRef("PGSHARD_APP_USER", secrets.getApp(), "username"));
     env.add(ContainerParts.secretRef("PGSHARD_APP_PASSWORD", secrets.getApp(), "password"));
     env.add(ContainerParts.plain("PGSHARD_APP_DATABASE", spec.getDatabase().getName()));
+    env.add(
+        ContainerParts.plain("PGSHARD_REJOIN_WAIT_SECONDS", Integer.toString(REJOIN_WAIT_SECONDS)));
     return env;
   }
 

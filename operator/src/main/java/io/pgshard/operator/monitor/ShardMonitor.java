@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.function.BiFunction;
 
 /**
  * Probes every instance of one shard (in parallel, so one slow instance does not delay the others)
@@ -18,33 +17,40 @@ import java.util.function.BiFunction;
  */
 public final class ShardMonitor implements AutoCloseable {
 
-  private final BiFunction<String, Integer, InstanceProbe> probeFactory;
+  /** Where an instance is: its ordinal and its address (null while the pod has none). */
+  public record Endpoint(int ordinal, String host) {}
+
+  /** (pod, endpoint) to a probe of that instance. */
+  public interface ProbeFactory {
+    InstanceProbe create(String pod, Endpoint endpoint);
+  }
+
+  private final ProbeFactory probeFactory;
   private final ExecutorService executor;
   private final Map<String, InstanceProbe> probes = new HashMap<>();
+  private final Map<String, Endpoint> endpoints = new HashMap<>();
 
   private String trackedPrimary;
   private int primaryFailures;
   private Long lastPrimaryLsn;
   private String systemIdentifier;
 
-  /** {@code probeFactory}: (pod, ordinal) to a probe of that instance. */
-  public ShardMonitor(
-      BiFunction<String, Integer, InstanceProbe> probeFactory, ExecutorService executor) {
+  public ShardMonitor(ProbeFactory probeFactory, ExecutorService executor) {
     this.probeFactory = probeFactory;
     this.executor = executor;
   }
 
   /**
-   * @param pods the shard's instances, pod name to ordinal (probes follow additions and removals)
+   * @param pods the shard's instances (probes follow additions, removals and new addresses)
    */
   public synchronized ObservedShard observe(
-      Map<String, Integer> pods,
+      Map<String, Endpoint> pods,
       String labelledPrimary,
       boolean labelledPrimaryPodExists,
       String targetPrimary,
       boolean initialized) {
     syncProbes(pods);
-    List<InstanceObservation> seen = probeAll();
+    List<InstanceObservation> seen = probeAll(pods);
     if (labelledPrimary == null || !labelledPrimary.equals(trackedPrimary)) {
       trackedPrimary = labelledPrimary;
       primaryFailures = 0;
@@ -71,28 +77,34 @@ public final class ShardMonitor implements AutoCloseable {
         seen);
   }
 
-  private void syncProbes(Map<String, Integer> pods) {
-    probes
-        .entrySet()
-        .removeIf(
-            e -> {
-              if (!pods.containsKey(e.getKey())) {
-                e.getValue().close();
-                return true;
-              }
-              return false;
-            });
+  private void syncProbes(Map<String, Endpoint> pods) {
+    for (String pod : List.copyOf(probes.keySet())) {
+      Endpoint now = pods.get(pod);
+      if (now == null || now.host() == null || !now.equals(endpoints.get(pod))) {
+        probes.remove(pod).close();
+        endpoints.remove(pod);
+      }
+    }
     pods.forEach(
-        (pod, ordinal) -> probes.computeIfAbsent(pod, p -> probeFactory.apply(p, ordinal)));
+        (pod, endpoint) -> {
+          if (endpoint.host() != null && !probes.containsKey(pod)) {
+            probes.put(pod, probeFactory.create(pod, endpoint));
+            endpoints.put(pod, endpoint);
+          }
+        });
   }
 
-  private List<InstanceObservation> probeAll() {
-    List<Future<InstanceObservation>> pending = new ArrayList<>();
-    for (InstanceProbe probe : probes.values()) {
-      pending.add(executor.submit(probe::probe));
-    }
+  private List<InstanceObservation> probeAll(Map<String, Endpoint> pods) {
+    Map<String, Future<InstanceObservation>> pending = new HashMap<>();
+    probes.forEach((pod, probe) -> pending.put(pod, executor.submit(probe::probe)));
     List<InstanceObservation> seen = new ArrayList<>();
-    for (Future<InstanceObservation> f : pending) {
+    for (var entry : pods.entrySet()) {
+      Future<InstanceObservation> f = pending.get(entry.getKey());
+      if (f == null) {
+        // no address yet (not scheduled, or just recreated): nothing to probe
+        seen.add(InstanceObservation.unreachable(entry.getKey(), entry.getValue().ordinal()));
+        continue;
+      }
       try {
         seen.add(f.get());
       } catch (ExecutionException e) {

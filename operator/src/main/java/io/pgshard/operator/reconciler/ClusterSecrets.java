@@ -67,7 +67,8 @@ public class ClusterSecrets {
     return new Result(usernames, problems);
   }
 
-  private static String value(Secret secret, String key) {
+  /** A key of a Secret, from data (as stored) or stringData (as a client may have sent it). */
+  static String value(Secret secret, String key) {
     if (secret.getData() != null && secret.getData().get(key) != null) {
       return new String(
           Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);

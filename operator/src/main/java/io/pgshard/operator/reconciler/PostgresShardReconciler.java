@@ -30,6 +30,8 @@ import io.pgshard.operator.dependent.ShardConfigMap;
 import io.pgshard.operator.dependent.ShardPodDisruptionBudget;
 import io.pgshard.operator.dependent.ShardStateConfigMap;
 import io.pgshard.operator.dependent.ShardStatefulSet;
+import io.pgshard.operator.failover.FailoverDecision;
+import io.pgshard.operator.model.FailoverSpecs;
 import io.pgshard.operator.model.JsonEquality;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
@@ -41,6 +43,7 @@ import io.pgshard.operator.status.Reasons;
 import io.pgshard.operator.status.ShardObservation;
 import io.pgshard.operator.status.ShardStatusUpdater;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,13 +106,18 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   static final String SERVICES = "shard-services";
   private static final String PODS = "shard-pods";
   private static final Logger LOG = LoggerFactory.getLogger(PostgresShardReconciler.class);
+  private static final long PROMOTED_RECHECK_MILLIS = 200;
 
   private final ShardStatusUpdater statusUpdater;
   private final KubernetesEvents events;
+  private final Optional<FailoverStep> failover;
 
-  public PostgresShardReconciler(ShardStatusUpdater statusUpdater, KubernetesEvents events) {
+  /** {@code failover}: empty when the operator runs without its instance monitor. */
+  public PostgresShardReconciler(
+      ShardStatusUpdater statusUpdater, KubernetesEvents events, Optional<FailoverStep> failover) {
     this.statusUpdater = statusUpdater;
     this.events = events;
+    this.failover = failover;
   }
 
   /**
@@ -171,18 +179,50 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       } else {
         LOG.warn("spec refused, objects left as they are: {}", problems);
       }
-      ShardObservation seen = observe(shard, context, problems);
-      return updateStatus(shard, context, statusUpdater.update(shard.getStatus(), seen), problems);
+      FailoverDecision decision = null;
+      if (failover.isPresent() && problems.isEmpty()) {
+        FailoverStep.Outcome outcome =
+            failover.get().run(shard, pods(shard, context), initialized(shard, context));
+        if (outcome.decision() instanceof FailoverDecision.Promote) {
+          // status was written by the promotion; labels in the cache are stale until the
+          // informer catches up, so the next reconcile (soon) reports the new roles
+          return UpdateControl.<PostgresShard>noUpdate().rescheduleAfter(PROMOTED_RECHECK_MILLIS);
+        }
+        decision = outcome.decision();
+      }
+      ShardObservation seen = observe(shard, context, problems, decision);
+      UpdateControl<PostgresShard> control =
+          updateStatus(shard, context, statusUpdater.update(shard.getStatus(), seen), problems);
+      return failover.isPresent()
+          ? control.rescheduleAfter(FailoverSpecs.probeInterval(shard.getSpec()).toMillis())
+          : control;
     }
   }
 
-  private static ShardObservation observe(
-      PostgresShard shard, Context<PostgresShard> context, List<SpecProblem> problems) {
+  private static List<Pod> pods(PostgresShard shard, Context<PostgresShard> context) {
     String name = shard.getMetadata().getName();
+    return context
+        .getSecondaryResourcesAsStream(Pod.class)
+        .filter(p -> ResourceNames.ordinalOf(name, p.getMetadata().getName()) >= 0)
+        .toList();
+  }
+
+  private static boolean initialized(PostgresShard shard, Context<PostgresShard> context) {
+    String name = ResourceNames.stateConfigMap(shard.getMetadata().getName());
+    return (shard.getStatus() != null && shard.getStatus().getCurrentPrimary() != null)
+        || context
+            .getSecondaryResourcesAsStream(ConfigMap.class)
+            .filter(c -> c.getMetadata().getName().equals(name))
+            .anyMatch(ShardConfigMaps::isInitialized);
+  }
+
+  private static ShardObservation observe(
+      PostgresShard shard,
+      Context<PostgresShard> context,
+      List<SpecProblem> problems,
+      FailoverDecision decision) {
     List<ShardObservation.Instance> instances =
-        context
-            .getSecondaryResourcesAsStream(Pod.class)
-            .filter(p -> ResourceNames.ordinalOf(name, p.getMetadata().getName()) >= 0)
+        pods(shard, context).stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
             .map(
                 p ->
@@ -191,11 +231,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
                         p.getMetadata().getLabels().get(Labels.ROLE),
                         PodReadiness.isReady(p)))
             .toList();
-    boolean initialized =
-        context
-            .getSecondaryResourcesAsStream(ConfigMap.class)
-            .filter(c -> c.getMetadata().getName().equals(ResourceNames.stateConfigMap(name)))
-            .anyMatch(ShardConfigMaps::isInitialized);
+    boolean initialized = initialized(shard, context);
     boolean poolerEnabled = shard.getSpec().getPooler().isEnabled();
     int poolerReady =
         poolerEnabled
@@ -216,7 +252,8 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         poolerEnabled,
         shard.getSpec().getPooler().getInstances(),
         poolerReady,
-        problems.stream().map(SpecProblem::toString).toList());
+        problems.stream().map(SpecProblem::toString).toList(),
+        decision);
   }
 
   private UpdateControl<PostgresShard> updateStatus(

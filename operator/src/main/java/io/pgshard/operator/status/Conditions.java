@@ -20,6 +20,9 @@ public final class Conditions {
   public static final String DEGRADED = "Degraded";
   public static final String POOLER_READY = "PoolerReady";
   public static final String PARTITIONS_READY = "PartitionsReady";
+  public static final String FAILING_OVER = "FailingOver";
+  public static final String FAILOVER_REFUSED = "FailoverRefused";
+  public static final String PRIMARY_UNREACHABLE_FROM_OPERATOR = "PrimaryUnreachableFromOperator";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
@@ -55,6 +58,12 @@ public final class Conditions {
             .withObservedGeneration(generation)
             .withLastTransitionTime(transition)
             .build());
+    return this;
+  }
+
+  /** Keeps a condition exactly as it was (if it was set), updating only its generation. */
+  public Conditions carry(String type) {
+    find(previous, type).ifPresent(c -> set(type, c.getStatus(), c.getReason(), c.getMessage()));
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.pgshard.operator.status;
 
+import io.pgshard.operator.failover.FailoverDecision;
 import java.util.List;
 
 /**
@@ -14,7 +15,8 @@ public record ShardObservation(
     boolean poolerEnabled,
     int poolerDesired,
     int poolerReady,
-    List<String> problems) {
+    List<String> problems,
+    FailoverDecision failover) {
 
   /** One PostgreSQL pod: its role label (null until the operator sets one) and readiness. */
   public record Instance(String name, String role, boolean ready) {}

@@ -2,6 +2,7 @@ package io.pgshard.operator.status;
 
 import io.pgshard.operator.api.v1alpha1.InstanceStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.model.Labels;
 import java.time.Clock;
 import java.util.Comparator;
@@ -38,7 +39,8 @@ public final class ShardStatusUpdater {
     next.setReadyInstances(ready);
 
     Verdict verdict = verdict(prev, seen, primary, ready);
-    next.setPhase(verdict.phase().value());
+    boolean failingOver = failingOver(prev, seen.failover());
+    next.setPhase(failingOver ? Phase.FAILING_OVER.value() : verdict.phase().value());
 
     Conditions conditions =
         new Conditions(prev.getConditions(), seen.generation(), clock.instant());
@@ -70,8 +72,62 @@ public final class ShardStatusUpdater {
           poolerReady ? Reasons.ALL_READY : Reasons.POOLER_NOT_READY,
           seen.poolerReady() + " of " + seen.poolerDesired() + " PgBouncer pods ready");
     }
+    failoverConditions(conditions, seen.failover());
     next.setConditions(conditions.build());
     return next;
+  }
+
+  private static final String PROBE_FAILED = "PrimaryProbeFailed";
+
+  /** A new shard waiting for its first instance is bootstrapping, not failing over. */
+  private static boolean blocks(FailoverDecision decision) {
+    return decision instanceof FailoverDecision.Wait
+        && !Conditions.PRIMARY_UNREACHABLE_FROM_OPERATOR.equals(decision.reason())
+        && !"AwaitingInstance".equals(decision.reason());
+  }
+
+  /**
+   * FailingOver (True while a failover cannot complete), FailoverRefused and
+   * PrimaryUnreachableFromOperator (present only while True). A primary that merely failed a probe
+   * or two changes nothing yet: the previous conditions are carried over.
+   */
+  private static void failoverConditions(Conditions conditions, FailoverDecision decision) {
+    if (decision == null) {
+      return;
+    }
+    if (PROBE_FAILED.equals(decision.reason())) {
+      conditions
+          .carry(Conditions.FAILING_OVER)
+          .carry(Conditions.FAILOVER_REFUSED)
+          .carry(Conditions.PRIMARY_UNREACHABLE_FROM_OPERATOR);
+      return;
+    }
+    boolean unreachable =
+        decision instanceof FailoverDecision.Wait
+            && Conditions.PRIMARY_UNREACHABLE_FROM_OPERATOR.equals(decision.reason());
+    boolean blocked = blocks(decision);
+    String reason = decision instanceof FailoverDecision.Refuse ? "Refused" : decision.reason();
+    conditions.set(Conditions.FAILING_OVER, blocked, reason, decision.message());
+    if (decision instanceof FailoverDecision.Refuse) {
+      conditions.set(Conditions.FAILOVER_REFUSED, true, decision.reason(), decision.message());
+    }
+    if (unreachable) {
+      conditions.set(
+          Conditions.PRIMARY_UNREACHABLE_FROM_OPERATOR,
+          true,
+          decision.reason(),
+          decision.message());
+    }
+  }
+
+  private static boolean failingOver(PostgresShardStatus prev, FailoverDecision decision) {
+    if (decision == null) {
+      return false;
+    }
+    if (PROBE_FAILED.equals(decision.reason())) {
+      return Conditions.isTrue(prev.getConditions(), Conditions.FAILING_OVER);
+    }
+    return blocks(decision);
   }
 
   private record Verdict(Phase phase, boolean ready, String reason, String message) {}

@@ -11,6 +11,7 @@
 #   PGSHARD_SUPERUSER PGSHARD_SUPERUSER_PASSWORD
 #   PGSHARD_REPLICATION_USER PGSHARD_REPLICATION_PASSWORD
 #   PGSHARD_APP_USER PGSHARD_APP_PASSWORD PGSHARD_APP_DATABASE
+#   PGSHARD_REJOIN_WAIT_SECONDS  how long a former primary waits for a new one to answer
 set -eu
 
 : "${PGDATA:?}" "${PGPORT:?}" "${POD_NAME:?}" "${POD_IP:?}" "${PGSHARD_RW_HOST:?}"
@@ -46,6 +47,19 @@ shard_initialized() {
 
 primary_answers() {
   pg_isready -q -h "$PGSHARD_RW_HOST" -p "$PGPORT" -t 2
+}
+
+# A fenced primary's pod can be recreated before its successor is labelled: wait a while for a
+# primary to answer, so it rewinds instead of starting on a timeline nobody follows. If nothing
+# answers (the whole shard restarted), it starts as a standby and the operator decides.
+primary_answers_within() {
+  deadline=$(($(date +%s) + $1))
+  until primary_answers; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      return 1
+    fi
+    sleep 1
+  done
 }
 
 # initdb into a side directory and move it into place, so a crash half-way never leaves a
@@ -155,8 +169,10 @@ elif [ ! -f "$PGDATA/backup_label" ]; then
   case "$state" in
     "in production" | "shut down" | "shutting down" | "in crash recovery")
       # only when the rw Service answers: that is another instance (this one is not running)
-      if primary_answers; then
+      if primary_answers_within "${PGSHARD_REJOIN_WAIT_SECONDS:-20}"; then
         rejoin "$state"
+      else
+        log "no primary answers: starting as a standby; the operator decides whether to promote it"
       fi
       ;;
   esac

@@ -19,6 +19,8 @@ class OperatorConfigTest {
     assertThat(config.logLevel()).isEqualTo("INFO");
     assertThat(config.leaseNamespace()).isNull();
     assertThat(config.defaultProbeInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.instanceMonitor()).isTrue();
+    assertThat(config.exitOnLostLease()).isTrue();
   }
 
   @Test
@@ -34,7 +36,8 @@ class OperatorConfigTest {
                 "PGSHARD_HTTP_PORT", "9090",
                 "PGSHARD_RECONCILE_THREADS", "4",
                 "PGSHARD_SERVER_SIDE_APPLY", "false",
-                "PGSHARD_DEFAULT_PROBE_INTERVAL_MS", "500"));
+                "PGSHARD_DEFAULT_PROBE_INTERVAL_MS", "500",
+                "PGSHARD_INSTANCE_MONITOR", "false"));
     assertThat(config.watchNamespaces()).containsExactlyInAnyOrder("shop", "billing");
     assertThat(config.logLevel()).isEqualTo("DEBUG");
     assertThat(config.leaderElection()).isFalse();
@@ -44,6 +47,7 @@ class OperatorConfigTest {
     assertThat(config.reconcileThreads()).isEqualTo(4);
     assertThat(config.useServerSideApply()).isFalse();
     assertThat(config.defaultProbeInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.instanceMonitor()).isFalse();
   }
 
   @Test

@@ -160,11 +160,11 @@ class FailoverIT {
       Map<String, String> su = s.superuserCredentials();
       this.monitor =
           new ShardMonitor(
-              (p, ordinal) ->
+              (p, endpoint) ->
                   new InstanceProbe(
                       p,
-                      ordinal,
-                      s.ip(ordinal),
+                      endpoint.ordinal(),
+                      endpoint.host(),
                       5432,
                       su.get("username"),
                       su.get("password"),
@@ -182,9 +182,9 @@ class FailoverIT {
     }
 
     FailoverDecision.Promote runUntilPromoted() throws Exception {
-      Map<String, Integer> pods = new LinkedHashMap<>();
+      Map<String, ShardMonitor.Endpoint> pods = new LinkedHashMap<>();
       for (int i = 0; i < 3; i++) {
-        pods.put(pod(i), i);
+        pods.put(pod(i), new ShardMonitor.Endpoint(i, s.ip(i)));
       }
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (System.nanoTime() < deadline) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgshard.operator.api.v1alpha1.FailoverRecord;
 import io.pgshard.operator.api.v1alpha1.InstanceStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.status.ShardObservation.Instance;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +20,7 @@ class ShardStatusUpdaterTest {
 
   static ShardObservation seen(
       List<Instance> instances, boolean initialized, int poolerReady, List<String> problems) {
-    return new ShardObservation(3, 2, instances, initialized, true, 2, poolerReady, problems);
+    return new ShardObservation(3, 2, instances, initialized, true, 2, poolerReady, problems, null);
   }
 
   static final Instance PRIMARY = new Instance("s-0", "primary", true);
@@ -119,6 +120,85 @@ class ShardStatusUpdaterTest {
     assertThat(next.getTargetPrimary()).isEqualTo("s-0");
     assertThat(next.getInstances().get(1).getReplayLsn()).isEqualTo("0/3000060");
     assertThat(next.getInstances().get(1).getLagBytes()).isEqualTo(128L);
+  }
+
+  static ShardObservation deciding(FailoverDecision decision) {
+    return new ShardObservation(
+        3,
+        2,
+        List.of(new Instance("s-1", "replica", true)),
+        true,
+        false,
+        0,
+        0,
+        List.of(),
+        decision);
+  }
+
+  @Test
+  void aBlockedFailoverIsFailingOverWithTheReasonInWords() {
+    PostgresShardStatus status =
+        updater.update(
+            null,
+            deciding(
+                new FailoverDecision.Wait("NoCandidate", "s-0 is gone; no reachable standby")));
+    assertThat(status.getPhase()).isEqualTo("FailingOver");
+    var failing = Conditions.find(status.getConditions(), "FailingOver").orElseThrow();
+    assertThat(failing.getStatus()).isEqualTo("True");
+    assertThat(failing.getReason()).isEqualTo("NoCandidate");
+    assertThat(failing.getMessage()).contains("no reachable standby");
+  }
+
+  @Test
+  void aRefusalAndAnUnreachablePrimaryHaveConditionsOfTheirOwn() {
+    PostgresShardStatus refused =
+        updater.update(
+            null,
+            deciding(
+                new FailoverDecision.Refuse("CandidateTooFarBehind", "s-1 is 99 bytes behind")));
+    assertThat(
+            Conditions.find(refused.getConditions(), "FailoverRefused").orElseThrow().getReason())
+        .isEqualTo("CandidateTooFarBehind");
+    assertThat(Conditions.isTrue(refused.getConditions(), "FailingOver")).isFalse();
+
+    PostgresShardStatus unreachable =
+        updater.update(
+            null,
+            deciding(
+                new FailoverDecision.Wait("PrimaryUnreachableFromOperator", "s-1 still streams")));
+    assertThat(Conditions.isTrue(unreachable.getConditions(), "PrimaryUnreachableFromOperator"))
+        .isTrue();
+    assertThat(unreachable.getPhase()).isNotEqualTo("FailingOver");
+  }
+
+  @Test
+  void aFailedProbeOrTwoChangesNoFailoverCondition() {
+    PostgresShardStatus blocked =
+        updater.update(null, deciding(new FailoverDecision.Wait("NoCandidate", "x")));
+    PostgresShardStatus next =
+        updater.update(
+            blocked,
+            deciding(new FailoverDecision.Wait("PrimaryProbeFailed", "s-0 failed 1 of 3")));
+    assertThat(io.pgshard.operator.model.JsonEquality.same(blocked, next)).isTrue();
+  }
+
+  @Test
+  void aHealthyPrimaryClearsTheFailoverConditions() {
+    PostgresShardStatus refused =
+        updater.update(null, deciding(new FailoverDecision.Refuse("MultiplePrimaries", "x")));
+    PostgresShardStatus healthy =
+        updater.update(
+            refused, deciding(new FailoverDecision.None("PrimaryHealthy", "s-0 answers")));
+    assertThat(Conditions.find(healthy.getConditions(), "FailoverRefused")).isEmpty();
+    assertThat(Conditions.find(healthy.getConditions(), "FailingOver").orElseThrow().getStatus())
+        .isEqualTo("False");
+  }
+
+  @Test
+  void aNewShardWaitingForItsFirstInstanceIsNotFailingOver() {
+    PostgresShardStatus status =
+        updater.update(null, deciding(new FailoverDecision.Wait("AwaitingInstance", "first")));
+    assertThat(status.getPhase()).isNotEqualTo("FailingOver");
   }
 
   @Test

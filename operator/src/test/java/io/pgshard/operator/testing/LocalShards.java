@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -59,6 +60,14 @@ public final class LocalShards implements AutoCloseable {
     return shard;
   }
 
+  /** A shard the operator generated (its PostgresShard and Secrets), nothing started. */
+  public LocalShard adopt(PostgresShard postgresShard, Map<String, Map<String, String>> secrets) {
+    LocalShard shard =
+        new LocalShard(root.resolve("shard-" + shards.size()), postgresShard, secrets);
+    shards.add(shard);
+    return shard;
+  }
+
   /**
    * A running shard: ordinal 0 bootstrapped and promoted (as the operator's first promotion does),
    * then {@code standbys} clones, all ready.
@@ -82,9 +91,28 @@ public final class LocalShards implements AutoCloseable {
     return shard;
   }
 
+  /** The last run's pod logs are kept here for a look after a failure. */
+  public static final Path KEPT_LOGS =
+      Path.of(System.getProperty("java.io.tmpdir"), "pgshard-it-logs");
+
+  private void keepLogs() {
+    try (Stream<Path> logs = Files.walk(root)) {
+      Files.createDirectories(KEPT_LOGS);
+      for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+        Files.copy(
+            log,
+            KEPT_LOGS.resolve(root.relativize(log).toString().replace('/', '_')),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     shards.forEach(LocalShard::close);
+    keepLogs();
     try (Stream<Path> paths = Files.walk(root)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

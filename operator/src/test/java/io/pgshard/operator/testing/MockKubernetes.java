@@ -115,6 +115,8 @@ public final class MockKubernetes implements AutoCloseable {
     env.put("PGSHARD_LEADER_ELECTION", "false");
     env.put("PGSHARD_SERVER_SIDE_APPLY", "false");
     env.put("PGSHARD_HTTP_PORT", "0");
+    // the mock has pods but no PostgreSQL behind them: nothing to probe or promote
+    env.put("PGSHARD_INSTANCE_MONITOR", "false");
     env.putAll(extraEnv);
     KubernetesClient operatorClient =
         new KubernetesClientBuilder()

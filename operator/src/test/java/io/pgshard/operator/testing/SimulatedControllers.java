@@ -41,7 +41,8 @@ public final class SimulatedControllers {
               .withSpec(sts.getSpec().getTemplate().getSpec())
               .withNewStatus()
               .withPhase("Running")
-              .withPodIP("10.0.0." + (i + 10))
+              // loopback where nothing listens: probes are refused at once, never leave the machine
+              .withPodIP("127.0.99." + (i + 10))
               .addNewCondition()
               .withType("Ready")
               .withStatus("True")

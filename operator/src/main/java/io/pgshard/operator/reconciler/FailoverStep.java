@@ -1,0 +1,172 @@
+package io.pgshard.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.failover.FailoverDecision;
+import io.pgshard.operator.failover.FailoverExecutor;
+import io.pgshard.operator.failover.FailoverPolicy;
+import io.pgshard.operator.failover.ObservedShard;
+import io.pgshard.operator.failover.Promoter;
+import io.pgshard.operator.model.ClusterSecretModel;
+import io.pgshard.operator.model.FailoverSpecs;
+import io.pgshard.operator.model.Labels;
+import io.pgshard.operator.model.ResourceNames;
+import io.pgshard.operator.model.ShardStatefulSetModel;
+import io.pgshard.operator.monitor.InstanceProbe;
+import io.pgshard.operator.monitor.JdbcPromoter;
+import io.pgshard.operator.monitor.MonitorRegistry;
+import io.pgshard.operator.monitor.ShardMonitor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The failover part of a shard's reconcile: observe every instance, decide, act. Runs on every
+ * reconcile (the shard is rescheduled every probe interval); reads come from the informer cache and
+ * PostgreSQL, API writes happen only when something changes.
+ */
+public final class FailoverStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FailoverStep.class);
+
+  /** What the step decided, and the shard as it stands afterwards (status may have moved). */
+  public record Outcome(PostgresShard shard, FailoverDecision decision) {}
+
+  private final KubernetesClient client;
+  private final MonitorRegistry monitors;
+  private final ExecutorService probes;
+  private final KubernetesEvents events;
+  private final FailoverMetrics metrics;
+  private final Clock clock;
+
+  public FailoverStep(
+      KubernetesClient client,
+      MonitorRegistry monitors,
+      ExecutorService probes,
+      KubernetesEvents events,
+      io.micrometer.core.instrument.MeterRegistry registry,
+      Clock clock) {
+    this.client = client;
+    this.monitors = monitors;
+    this.probes = probes;
+    this.events = events;
+    this.metrics = new FailoverMetrics(registry);
+    this.clock = clock;
+  }
+
+  public Outcome run(PostgresShard shard, List<Pod> pods, boolean initialized) {
+    String name = shard.getMetadata().getName();
+    List<Pod> live =
+        pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    Map<String, ShardMonitor.Endpoint> endpoints = new LinkedHashMap<>();
+    for (Pod pod : live) {
+      int ordinal = ResourceNames.ordinalOf(name, pod.getMetadata().getName());
+      String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+      endpoints.put(pod.getMetadata().getName(), new ShardMonitor.Endpoint(ordinal, ip));
+    }
+    // the labelled primary, or the last one on record when its pod lost the label or is gone
+    String labelled =
+        live.stream()
+            .filter(p -> Labels.ROLE_PRIMARY.equals(KubernetesShardControl.role(p)))
+            .map(p -> p.getMetadata().getName())
+            .findFirst()
+            .orElse(shard.getStatus() == null ? null : shard.getStatus().getCurrentPrimary());
+    boolean exists = labelled != null && endpoints.containsKey(labelled);
+    String target = shard.getStatus() == null ? null : shard.getStatus().getTargetPrimary();
+
+    ShardMonitor monitor =
+        monitors.monitor(key(shard), () -> new ShardMonitor(probeFactory(shard), probes));
+    ObservedShard seen = monitor.observe(endpoints, labelled, exists, target, initialized);
+    FailoverDecision decision =
+        FailoverPolicy.decide(FailoverSpecs.settings(shard.getSpec()), seen);
+
+    if (decision instanceof FailoverDecision.Promote promote) {
+      return promote(shard, live, endpoints, promote);
+    }
+    if (decision instanceof FailoverDecision.None && labelled != null) {
+      // instances added by a scale-up join the ro Service
+      KubernetesShardControl control = control(shard, live);
+      for (Pod pod : live) {
+        if (!pod.getMetadata().getName().equals(labelled)
+            && KubernetesShardControl.role(pod) == null) {
+          control.setRole(pod.getMetadata().getName(), Labels.ROLE_REPLICA);
+        }
+      }
+    }
+    return new Outcome(shard, decision);
+  }
+
+  private Outcome promote(
+      PostgresShard shard,
+      List<Pod> pods,
+      Map<String, ShardMonitor.Endpoint> endpoints,
+      FailoverDecision.Promote promote) {
+    LOG.info("promoting {}: {}", promote.candidate(), promote.message());
+    KubernetesShardControl control = control(shard, pods);
+    Credentials superuser = superuser(shard);
+    Promoter promoter =
+        new JdbcPromoter(
+            pod -> endpoints.get(pod).host(),
+            ShardStatefulSetModel.POSTGRES_PORT,
+            superuser.user(),
+            superuser.password());
+    try {
+      new FailoverExecutor(control, promoter, clock::millis).execute(promote);
+    } catch (Promoter.PromotionFailedException e) {
+      // the target stays on record: the next reconcile resumes this promotion
+      LOG.warn("{}", e.getMessage());
+      events.warning(shard, "PromotionFailed", e.getMessage());
+    }
+    return new Outcome(control.current(), promote);
+  }
+
+  private KubernetesShardControl control(PostgresShard shard, List<Pod> pods) {
+    return new KubernetesShardControl(client, shard, pods, events, metrics, clock.millis());
+  }
+
+  private ShardMonitor.ProbeFactory probeFactory(PostgresShard shard) {
+    // read once per monitor: a probe every second must not cost an API call
+    Credentials superuser = superuser(shard);
+    Duration interval = FailoverSpecs.probeInterval(shard.getSpec());
+    Duration timeout =
+        interval.compareTo(Duration.ofSeconds(1)) < 0 ? interval : Duration.ofSeconds(1);
+    return (pod, endpoint) ->
+        new InstanceProbe(
+            pod,
+            endpoint.ordinal(),
+            endpoint.host(),
+            ShardStatefulSetModel.POSTGRES_PORT,
+            superuser.user(),
+            superuser.password(),
+            timeout);
+  }
+
+  private record Credentials(String user, String password) {}
+
+  private Credentials superuser(PostgresShard shard) {
+    Secret secret =
+        client
+            .secrets()
+            .inNamespace(shard.getMetadata().getNamespace())
+            .withName(shard.getSpec().getSecrets().getSuperuser())
+            .get();
+    if (secret == null) {
+      throw new IllegalStateException(
+          "Secret " + shard.getSpec().getSecrets().getSuperuser() + " is missing");
+    }
+    return new Credentials(
+        ClusterSecrets.value(secret, ClusterSecretModel.USERNAME),
+        ClusterSecrets.value(secret, ClusterSecretModel.PASSWORD));
+  }
+
+  private static String key(PostgresShard shard) {
+    return shard.getMetadata().getNamespace() + "/" + shard.getMetadata().getName();
+  }
+}

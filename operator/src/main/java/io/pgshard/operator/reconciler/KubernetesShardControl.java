@@ -1,0 +1,149 @@
+package io.pgshard.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.operator.api.v1alpha1.FailoverRecord;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.failover.FailoverDecision;
+import io.pgshard.operator.failover.ShardControl;
+import io.pgshard.operator.model.Labels;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@link ShardControl} with the API client: role labels on pods, pod deletion, and the
+ * PostgresShard status (written at once, not at the end of the reconcile: the target must be on
+ * record before anything is fenced). The shard it was given is carried forward with each status
+ * write, so every write uses the latest resourceVersion.
+ */
+final class KubernetesShardControl implements ShardControl {
+
+  private final KubernetesClient client;
+  private final List<Pod> pods;
+  private final KubernetesEvents events;
+  private final FailoverMetrics metrics;
+  private final long decidedAtMillis;
+  private PostgresShard shard;
+
+  KubernetesShardControl(
+      KubernetesClient client,
+      PostgresShard shard,
+      List<Pod> pods,
+      KubernetesEvents events,
+      FailoverMetrics metrics,
+      long decidedAtMillis) {
+    this.client = client;
+    this.shard = shard;
+    this.pods = pods;
+    this.events = events;
+    this.metrics = metrics;
+    this.decidedAtMillis = decidedAtMillis;
+  }
+
+  PostgresShard current() {
+    return shard;
+  }
+
+  @Override
+  public void recordTarget(String pod) {
+    PostgresShardStatus status = status();
+    if (pod.equals(status.getTargetPrimary())) {
+      return;
+    }
+    status.setTargetPrimary(pod);
+    writeStatus(status);
+  }
+
+  @Override
+  public void removePrimaryLabel(String pod) {
+    setRole(pod, null);
+  }
+
+  @Override
+  public void deletePod(String pod) {
+    client.pods().inNamespace(namespace()).withName(pod).delete();
+  }
+
+  @Override
+  public void labelPrimary(String pod) {
+    for (Pod p : pods) {
+      String name = p.getMetadata().getName();
+      if (!name.equals(pod) && Labels.ROLE_PRIMARY.equals(role(p))) {
+        setRole(name, Labels.ROLE_REPLICA);
+      }
+    }
+    setRole(pod, Labels.ROLE_PRIMARY);
+    for (Pod p : pods) {
+      String name = p.getMetadata().getName();
+      if (!name.equals(pod) && role(p) == null) {
+        setRole(name, Labels.ROLE_REPLICA);
+      }
+    }
+  }
+
+  @Override
+  public void recordPromotion(FailoverDecision.Promote promotion, long promotedAtMillis) {
+    PostgresShardStatus status = status();
+    FailoverRecord record = new FailoverRecord();
+    record.setFrom(promotion.from());
+    record.setTo(promotion.candidate());
+    record.setReason(promotion.reason() + ": " + promotion.message());
+    record.setDetectedAt(
+        DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(decidedAtMillis)));
+    record.setPromotedAt(
+        DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(promotedAtMillis)));
+    record.setDurationMs(promotedAtMillis - decidedAtMillis);
+    record.setLostBytesEstimate(promotion.lostBytesEstimate());
+    status.setLastFailover(record);
+    status.setTargetPrimary(null);
+    status.setCurrentPrimary(promotion.candidate());
+    writeStatus(status);
+    events.normal(
+        shard, "Promoted", promotion.candidate() + " is the primary: " + promotion.message());
+    metrics.promoted(shard, promotion, promotedAtMillis - decidedAtMillis);
+  }
+
+  /** Sets (or, with null, removes) the role label, writing only when it differs. */
+  void setRole(String pod, String role) {
+    Pod current =
+        pods.stream().filter(p -> p.getMetadata().getName().equals(pod)).findFirst().orElse(null);
+    if (current != null && Objects.equals(role(current), role)) {
+      return;
+    }
+    client
+        .pods()
+        .inNamespace(namespace())
+        .withName(pod)
+        .edit(
+            p -> {
+              if (role == null) {
+                p.getMetadata().getLabels().remove(Labels.ROLE);
+              } else {
+                p.getMetadata().getLabels().put(Labels.ROLE, role);
+              }
+              return p;
+            });
+  }
+
+  static String role(Pod pod) {
+    return pod.getMetadata().getLabels() == null
+        ? null
+        : pod.getMetadata().getLabels().get(Labels.ROLE);
+  }
+
+  private PostgresShardStatus status() {
+    return shard.getStatus() == null ? new PostgresShardStatus() : shard.getStatus();
+  }
+
+  private void writeStatus(PostgresShardStatus status) {
+    shard.setStatus(status);
+    shard = client.resource(shard).updateStatus();
+  }
+
+  private String namespace() {
+    return shard.getMetadata().getNamespace();
+  }
+}
