@@ -194,9 +194,20 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       UpdateControl<PostgresShard> control =
           updateStatus(shard, context, statusUpdater.update(shard.getStatus(), seen), problems);
       return failover.isPresent()
-          ? control.rescheduleAfter(FailoverSpecs.probeInterval(shard.getSpec()).toMillis())
+          ? control.rescheduleAfter(nextProbeMillis(shard, decision))
           : control;
     }
+  }
+
+  /**
+   * The probe interval; a quarter of it while the primary is failing probes. failureThreshold still
+   * counts consecutive failed probes: a dead process refuses at once and is confirmed sooner, while
+   * a silent host costs a connect timeout per probe either way.
+   */
+  private static long nextProbeMillis(PostgresShard shard, FailoverDecision decision) {
+    long interval = FailoverSpecs.probeInterval(shard.getSpec()).toMillis();
+    boolean suspect = decision != null && "PrimaryProbeFailed".equals(decision.reason());
+    return suspect ? Math.max(100, interval / 4) : interval;
   }
 
   private static List<Pod> pods(PostgresShard shard, Context<PostgresShard> context) {

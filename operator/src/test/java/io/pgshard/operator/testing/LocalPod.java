@@ -150,10 +150,15 @@ public final class LocalPod implements AutoCloseable {
     }
   }
 
-  /** kill -9, as a crashed node would leave it. */
+  /**
+   * kill -9 of the whole process tree, as a dead node leaves it: PostgreSQL's backends outlive a
+   * killed postmaster long enough to commit, which no process on a dead node can.
+   */
   public void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     waitFor(Duration.ofSeconds(10));
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
   }
 
   /** SIGINT: PostgreSQL's fast shutdown; PgBouncer exits too. SIGKILL if it lingers. */

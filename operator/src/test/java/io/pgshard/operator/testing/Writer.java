@@ -24,6 +24,7 @@ public final class Writer implements AutoCloseable {
   private final String host;
   private final String password;
   private final List<Long> acknowledged = new CopyOnWriteArrayList<>();
+  private final List<long[]> timings = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean stopped;
 
@@ -52,10 +53,12 @@ public final class Writer implements AutoCloseable {
                 "CREATE TABLE IF NOT EXISTS acks (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
           }
         }
+        long started = System.nanoTime();
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO acks (id) VALUES (?)")) {
           insert.setLong(1, next);
           insert.executeUpdate();
         }
+        timings.add(new long[] {started, System.nanoTime()});
         acknowledged.add(next);
       } catch (SQLException e) {
         closeQuietly(db);
@@ -80,6 +83,14 @@ public final class Writer implements AutoCloseable {
 
   public List<Long> acknowledged() {
     return List.copyOf(acknowledged);
+  }
+
+  /**
+   * When the first commit was acknowledged whose INSERT started after {@code nanos}
+   * (System.nanoTime), if any: a commit in flight before that moment does not count.
+   */
+  public java.util.OptionalLong firstAcknowledgedStartedAfter(long nanos) {
+    return timings.stream().filter(t -> t[0] > nanos).mapToLong(t -> t[1]).findFirst();
   }
 
   public void awaitAcknowledged(long count, Duration timeout) {
