@@ -114,6 +114,47 @@ class FailoverIT {
     }
   }
 
+  @Test
+  void anOperatorThatDiesBetweenFencingAndPromotingLeavesExactlyOnePrimaryAfterItRestarts()
+      throws Exception {
+    LocalShard s = shards.withPrimaryAndStandbys(2);
+    Failover first = new Failover(s, settings());
+    s.pod(0).kill();
+    // the first operator process dies right after fencing: its promoter never runs
+    FailoverExecutor dying =
+        new FailoverExecutor(
+            first.control,
+            pod -> {
+              throw new IllegalStateException("operator process killed");
+            },
+            System::currentTimeMillis);
+    FailoverDecision.Promote decided = first.awaitPromotionDecision();
+    try {
+      dying.execute(decided);
+    } catch (IllegalStateException expected) {
+      // as if the process had gone
+    }
+    first.monitor.close();
+    assertThat(first.control.target()).isEqualTo(decided.candidate());
+    assertThat(first.control.labelledPrimary()).isNull();
+
+    // a new operator (fresh monitor, same recorded state) finishes the same promotion
+    Failover second = new Failover(s, settings(), first.control);
+    FailoverDecision.Promote resumed = second.runUntilPromoted();
+    assertThat(resumed.reason()).isEqualTo("ResumingPromotion");
+    assertThat(resumed.candidate()).isEqualTo(decided.candidate());
+
+    List<Integer> primaries = new java.util.ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      try (Connection db = s.superuser(i, "postgres")) {
+        if ("f".equals(single(db, "SELECT pg_is_in_recovery()"))) {
+          primaries.add(i);
+        }
+      }
+    }
+    assertThat(primaries).containsExactly(ResourceNames.ordinalOf(SHARD, decided.candidate()));
+  }
+
   static FailoverSettings settings() {
     return new FailoverSettings(true, 3, 16L << 20);
   }
@@ -154,9 +195,13 @@ class FailoverIT {
     ObservedShard lastSeen;
 
     Failover(LocalShard s, FailoverSettings settings) {
+      this(s, settings, new LocalShardControl(s, SHARD, pod(0)));
+    }
+
+    Failover(LocalShard s, FailoverSettings settings, LocalShardControl control) {
       this.s = s;
       this.settings = settings;
-      this.control = new LocalShardControl(s, SHARD, pod(0));
+      this.control = control;
       Map<String, String> su = s.superuserCredentials();
       this.monitor =
           new ShardMonitor(
@@ -181,11 +226,35 @@ class FailoverIT {
               System::currentTimeMillis);
     }
 
-    FailoverDecision.Promote runUntilPromoted() throws Exception {
+    /** Observes and decides until the policy says promote; does not act. */
+    FailoverDecision.Promote awaitPromotionDecision() throws Exception {
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline) {
+        lastSeen =
+            monitor.observe(
+                pods(),
+                control.labelledPrimary(),
+                control.podExists(control.labelledPrimary()),
+                control.target(),
+                true);
+        if (FailoverPolicy.decide(settings, lastSeen) instanceof FailoverDecision.Promote promote) {
+          return promote;
+        }
+        Thread.sleep(250);
+      }
+      throw new AssertionError("no promotion decided within " + TIMEOUT);
+    }
+
+    Map<String, ShardMonitor.Endpoint> pods() {
       Map<String, ShardMonitor.Endpoint> pods = new LinkedHashMap<>();
       for (int i = 0; i < 3; i++) {
         pods.put(pod(i), new ShardMonitor.Endpoint(i, s.ip(i)));
       }
+      return pods;
+    }
+
+    FailoverDecision.Promote runUntilPromoted() throws Exception {
+      Map<String, ShardMonitor.Endpoint> pods = pods();
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (System.nanoTime() < deadline) {
         lastSeen =

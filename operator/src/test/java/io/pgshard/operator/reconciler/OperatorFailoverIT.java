@@ -53,26 +53,7 @@ class OperatorFailoverIT {
 
   @Test
   void promotesTheFirstPrimaryThenFailsOverWhenItsNodeDies() {
-    kube.startOperator(Clock.systemUTC(), Map.of("PGSHARD_INSTANCE_MONITOR", "true"));
-    ShardedCluster cluster = Samples.cluster(client, "minimal.yaml");
-    cluster.getMetadata().setNamespace(NS);
-    cluster.getSpec().setShards(1);
-    // this test runs the PostgreSQL pods only: a pooler without pods would keep the shard from
-    // Ready
-    cluster.getSpec().getPooler().setEnabled(false);
-    client.resource(cluster).create();
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                shard() != null
-                    && configMap(SHARD + "-config") != null
-                    && secret("minimal-app") != null);
-
-    LocalShard local = shards.adopt(shard(), secrets());
-    kubelet = new LocalKubelet(client, NS, SHARD, local);
-    kubelet.start(0);
-    kubelet.start(1);
+    startShardOfTwo();
 
     // the operator promotes ordinal 0 (InitialPromotion), ordinal 1 clones from it
     await()
@@ -109,6 +90,70 @@ class OperatorFailoverIT {
               assertThat(shard().getStatus().getReadyInstances()).isEqualTo(2);
               assertThat(shard().getStatus().getPhase()).isEqualTo("Ready");
             });
+  }
+
+  /** The operator, a 1-shard cluster without pooler, both instances running as processes. */
+  void startShardOfTwo() {
+    kube.startOperator(Clock.systemUTC(), Map.of("PGSHARD_INSTANCE_MONITOR", "true"));
+    ShardedCluster cluster = Samples.cluster(client, "minimal.yaml");
+    cluster.getMetadata().setNamespace(NS);
+    cluster.getSpec().setShards(1);
+    // this test runs the PostgreSQL pods only: a pooler without pods would keep the shard from
+    // Ready
+    cluster.getSpec().getPooler().setEnabled(false);
+    client.resource(cluster).create();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                shard() != null
+                    && configMap(SHARD + "-config") != null
+                    && secret("minimal-app") != null);
+
+    LocalShard local = shards.adopt(shard(), secrets());
+    kubelet = new LocalKubelet(client, NS, SHARD, local);
+    kubelet.start(0);
+    kubelet.start(1);
+  }
+
+  @Test
+  void doesNotFailOverWhileAStandbyStillStreamsFromAPrimaryOnlyTheOperatorCannotReach() {
+    startShardOfTwo();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(role(0)).isEqualTo("primary");
+              assertThat(shard().getStatus().getReadyInstances()).isEqualTo(2);
+            });
+
+    // the operator's path to the primary breaks (it probes the address the Pod reports); the
+    // standby still streams through the rw Service
+    Pod primary = client.pods().inNamespace(NS).withName(SHARD + "-0").get();
+    primary.getStatus().setPodIP("127.0.99.250");
+    client.pods().inNamespace(NS).resource(primary).updateStatus();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        io.pgshard.operator.status.Conditions.isTrue(
+                            shard().getStatus().getConditions(), "PrimaryUnreachableFromOperator"))
+                    .isTrue());
+    // well past failureThreshold probes: still no promotion (the last one on record is the first)
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                "primary".equals(role(0))
+                    && shard()
+                        .getStatus()
+                        .getLastFailover()
+                        .getReason()
+                        .startsWith("InitialPromotion"));
+    assertThat(role(1)).isEqualTo("replica");
   }
 
   PostgresShard shard() {
