@@ -1,0 +1,27 @@
+package io.pgshard.e2e.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * In sync mode no acknowledged commit is lost, over 20 kills of the primary under writes through
+ * the pooler, with the real operator failing over each time (see {@link FailoverTrials}).
+ */
+class SyncFailoverTrialsTest {
+
+  @Test
+  void twentyKillsOfThePrimaryInSyncModeLoseNoAcknowledgedCommit() throws Exception {
+    List<FailoverTrials.Trial> trials = FailoverTrials.run("sync", 20);
+
+    assertThat(trials).hasSize(20);
+    assertThat(trials)
+        .allSatisfy(
+            t ->
+                assertThat(t.lost())
+                    .as("trial %d: %s -> %s", t.number(), t.from(), t.to())
+                    .isZero());
+    assertThat(trials).allSatisfy(t -> assertThat(t.to()).isNotEqualTo(t.from()));
+  }
+}
