@@ -44,6 +44,7 @@ public final class FailoverStep {
   private final ExecutorService probes;
   private final KubernetesEvents events;
   private final FailoverMetrics metrics;
+  private final InstanceMetrics instanceMetrics;
   private final Clock clock;
 
   public FailoverStep(
@@ -58,6 +59,7 @@ public final class FailoverStep {
     this.probes = probes;
     this.events = events;
     this.metrics = new FailoverMetrics(registry);
+    this.instanceMetrics = new InstanceMetrics(registry);
     this.clock = clock;
   }
 
@@ -84,6 +86,7 @@ public final class FailoverStep {
     ShardMonitor monitor =
         monitors.monitor(key(shard), () -> new ShardMonitor(probeFactory(shard), probes));
     ObservedShard seen = monitor.observe(endpoints, labelled, exists, target, initialized);
+    instanceMetrics.record(shard, seen);
     FailoverDecision decision =
         FailoverPolicy.decide(FailoverSpecs.settings(shard.getSpec()), seen);
 
