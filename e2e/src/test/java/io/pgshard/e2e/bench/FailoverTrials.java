@@ -21,7 +21,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +62,11 @@ final class FailoverTrials {
           .atMost(TIMEOUT)
           .until(() -> shard(client) != null && secret(client, "minimal-app") != null);
 
-      LocalShard local = shards.adopt(shard(client), secrets(client));
+      LocalShard local =
+          shards.adopt(
+              shard(client),
+              SecretValues.credentials(
+                  client, NS, List.of("minimal-superuser", "minimal-replication", "minimal-app")));
       try (LocalKubelet kubelet = new LocalKubelet(client, NS, SHARD, local)) {
         for (int i = 0; i < 3; i++) {
           kubelet.start(i);
@@ -145,20 +148,5 @@ final class FailoverTrials {
                     && p.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
         .count();
-  }
-
-  static Map<String, Map<String, String>> secrets(KubernetesClient client) {
-    Map<String, Map<String, String>> secrets = new HashMap<>();
-    for (String name : List.of("minimal-superuser", "minimal-replication", "minimal-app")) {
-      Secret s = secret(client, name);
-      secrets.put(
-          name,
-          Map.of(
-              "username",
-              SecretValues.value(s, "username"),
-              "password",
-              SecretValues.value(s, "password")));
-    }
-    return secrets;
   }
 }

@@ -20,7 +20,6 @@ import io.pgshard.operator.testing.Samples;
 import io.pgshard.operator.testing.SecretValues;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +109,11 @@ class OperatorFailoverIT {
                     && configMap(SHARD + "-config") != null
                     && secret("minimal-app") != null);
 
-    LocalShard local = shards.adopt(shard(), secrets());
+    LocalShard local =
+        shards.adopt(
+            shard(),
+            SecretValues.credentials(
+                client, NS, List.of("minimal-superuser", "minimal-replication", "minimal-app")));
     kubelet = new LocalKubelet(client, NS, SHARD, local);
     kubelet.start(0);
     kubelet.start(1);
@@ -177,20 +180,5 @@ class OperatorFailoverIT {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .map(Event::getReason)
         .toList();
-  }
-
-  Map<String, Map<String, String>> secrets() {
-    Map<String, Map<String, String>> secrets = new HashMap<>();
-    for (String name : List.of("minimal-superuser", "minimal-replication", "minimal-app")) {
-      Secret s = secret(name);
-      secrets.put(
-          name,
-          Map.of(
-              "username",
-              SecretValues.value(s, "username"),
-              "password",
-              SecretValues.value(s, "password")));
-    }
-    return secrets;
   }
 }
