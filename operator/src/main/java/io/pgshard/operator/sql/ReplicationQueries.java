@@ -13,6 +13,13 @@ public final class ReplicationQueries {
   /**
    * Role, positions, timeline, identity and the WAL receiver's state. A standby's timeline is the
    * one it receives on (the checkpoint's lags behind until the next restartpoint).
+   *
+   * <p>The last column keeps the configuration current: when the files the shard's config ConfigMap
+   * mounts (pg_hba.conf and the included postgresql.conf, updated together by the kubelet) are
+   * newer than the last load, the instance reloads them. That is how a scaled replica set reaches
+   * {@code synchronous_standby_names}, and how edited parameters apply. File times have whole
+   * seconds: a file changed in the same second as the last load counts as newer (one reload too
+   * many, never one too few).
    */
   static final String OBSERVE =
       """
@@ -23,7 +30,14 @@ public final class ReplicationQueries {
              CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END,
              s.system_identifier::text,
              r.status,
-             r.sender_host
+             r.sender_host,
+             CASE WHEN greatest(
+                         (pg_stat_file(current_setting('hba_file'), true)).modification,
+                         (pg_stat_file(regexp_replace(current_setting('hba_file'),
+                                                      '[^/]+$', 'postgresql.conf'),
+                                       true)).modification)
+                       >= date_trunc('second', pg_conf_load_time())
+                  THEN pg_reload_conf() ELSE false END
         FROM pg_control_checkpoint() c,
              pg_control_system() s
         LEFT JOIN pg_stat_wal_receiver r ON true

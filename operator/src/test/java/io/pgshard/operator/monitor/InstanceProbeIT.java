@@ -3,10 +3,14 @@ package io.pgshard.operator.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.failover.InstanceObservation;
 import io.pgshard.operator.testing.LocalPod;
 import io.pgshard.operator.testing.LocalShard;
 import io.pgshard.operator.testing.LocalShards;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +82,58 @@ class InstanceProbeIT {
       LocalPod again = s.startInstance(1, true, 0);
       s.awaitReady(again, 1);
       await().atMost(Duration.ofSeconds(30)).until(() -> p1.probe().isStandby());
+    }
+  }
+
+  @Test
+  void reloadsTheConfigurationOnceTheMountedFilesChange() throws Exception {
+    LocalShard s =
+        shards.withPrimaryAndStandbys(
+            1, c -> c.getSpec().getReplication().setMode(ReplicationMode.SYNC));
+    try (InstanceProbe p0 = probe(s, 0);
+        Connection db = s.superuser(0, "postgres")) {
+      assertThat(setting(db, "synchronous_standby_names")).startsWith("ANY 1 (");
+
+      // the kubelet updates the mounted ConfigMap (replicas scaled: another standby list)
+      Path conf = s.configFile(0, "postgresql.conf");
+      String changed =
+          Files.readString(conf)
+              .replaceAll(
+                  "(?m)^synchronous_standby_names = .*$",
+                  "synchronous_standby_names = 'ANY 1 (\"" + s.podName(1) + "\")'");
+      Files.writeString(conf, changed);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                p0.probe();
+                assertThat(setting(db, "synchronous_standby_names"))
+                    .isEqualTo("ANY 1 (\"" + s.podName(1) + "\")");
+              });
+
+      // unchanged files: no further reloads (one more at most, for the same-second rule)
+      Thread.sleep(1100);
+      p0.probe();
+      String loaded = loadTime(db);
+      p0.probe();
+      p0.probe();
+      assertThat(loadTime(db)).isEqualTo(loaded);
+    }
+  }
+
+  static String setting(Connection db, String name) throws Exception {
+    try (var st = db.createStatement();
+        var rs = st.executeQuery("SELECT current_setting('" + name + "')")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  static String loadTime(Connection db) throws Exception {
+    try (var st = db.createStatement();
+        var rs = st.executeQuery("SELECT pg_conf_load_time()::text")) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 }
