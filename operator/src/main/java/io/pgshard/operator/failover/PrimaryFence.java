@@ -12,6 +12,13 @@ public interface PrimaryFence {
   /** Undoes {@link #fence} on an aborted switchover; never throws. */
   void unfence(String pod);
 
+  /**
+   * Waits (bounded) until the fenced {@code pod} no longer accepts connections: until then a route
+   * that still leads to it (Service endpoints and proxies lag a relabel) would hand a resumed
+   * client a read-only session. Returns whether it went.
+   */
+  boolean awaitStopped(String pod);
+
   /** The WAL replayed by standby {@code pod}. */
   long replayLsn(String pod) throws SwitchoverException;
 }

@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
  *   <li>wait until the target has replayed up to that position;
  *   <li>promote it through the failover path ({@link FailoverExecutor}: target recorded, old pod
  *       relabelled and restarted as a standby, target promoted and labelled);
+ *   <li>wait until the old primary has stopped, so no stale route leads a pooler to it;
  *   <li>RESUME the poolers: the waiting queries run on the new primary.
  * </ol>
  *
@@ -63,6 +64,7 @@ public final class SwitchoverExecutor {
       try {
         new FailoverExecutor(control, promoter, clockMillis)
             .execute(new FailoverDecision.Promote(to, from, 0, "Switchover", message));
+        fence.awaitStopped(from);
       } catch (Promoter.PromotionFailedException e) {
         throw new SwitchoverException(
             "PromotionFailed",

@@ -17,6 +17,12 @@ public final class Labels {
   public static final String APP_NAME = "pgshard";
   public static final String OPERATOR = "pgshard-operator";
 
+  /**
+   * Annotation on a PostgresShard asking for a planned switchover to the pod it names. The operator
+   * removes it once it has acted (see the SwitchoverCompleted condition for the outcome).
+   */
+  public static final String SWITCHOVER_TO = "pgshard.io/switchover-to";
+
   public static final String ROLE_PRIMARY = "primary";
   public static final String ROLE_REPLICA = "replica";
 

@@ -14,6 +14,7 @@ import io.pgshard.operator.model.FailoverSpecs;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.model.ShardStatefulSetModel;
+import io.pgshard.operator.monitor.DirectConnection;
 import io.pgshard.operator.monitor.InstanceProbe;
 import io.pgshard.operator.monitor.JdbcPromoter;
 import io.pgshard.operator.monitor.MonitorRegistry;
@@ -46,6 +47,7 @@ public final class FailoverStep {
   private final FailoverMetrics metrics;
   private final InstanceMetrics instanceMetrics;
   private final Clock clock;
+  private final SwitchoverStep switchover;
 
   public FailoverStep(
       KubernetesClient client,
@@ -61,6 +63,7 @@ public final class FailoverStep {
     this.metrics = new FailoverMetrics(registry);
     this.instanceMetrics = new InstanceMetrics(registry);
     this.clock = clock;
+    this.switchover = new SwitchoverStep(client, events, clock);
   }
 
   public Outcome run(PostgresShard shard, List<Pod> pods, boolean initialized) {
@@ -93,6 +96,19 @@ public final class FailoverStep {
     if (decision instanceof FailoverDecision.Promote promote) {
       return promote(shard, live, endpoints, promote);
     }
+    var switchoverTo = switchover.requested(shard);
+    if (decision instanceof FailoverDecision.None && labelled != null && switchoverTo.isPresent()) {
+      Credentials superuser = superuser(shard);
+      return switchover.run(
+          shard,
+          switchoverTo.get(),
+          FailoverSpecs.settings(shard.getSpec()),
+          seen,
+          connections(endpoints, superuser),
+          superuser.user(),
+          superuser.password(),
+          () -> control(shard, live));
+    }
     if (decision instanceof FailoverDecision.None && labelled != null) {
       // instances added by a scale-up join the ro Service
       KubernetesShardControl control = control(shard, live);
@@ -114,12 +130,7 @@ public final class FailoverStep {
     LOG.info("promoting {}: {}", promote.candidate(), promote.message());
     KubernetesShardControl control = control(shard, pods);
     Credentials superuser = superuser(shard);
-    Promoter promoter =
-        new JdbcPromoter(
-            pod -> endpoints.get(pod).host(),
-            ShardStatefulSetModel.POSTGRES_PORT,
-            superuser.user(),
-            superuser.password());
+    Promoter promoter = new JdbcPromoter(connections(endpoints, superuser));
     try {
       new FailoverExecutor(control, promoter, clock::millis).execute(promote);
     } catch (Promoter.PromotionFailedException e) {
@@ -128,6 +139,15 @@ public final class FailoverStep {
       events.warning(shard, "PromotionFailed", e.getMessage());
     }
     return new Outcome(control.current(), promote);
+  }
+
+  static DirectConnection connections(
+      Map<String, ShardMonitor.Endpoint> endpoints, Credentials superuser) {
+    return new DirectConnection(
+        pod -> endpoints.get(pod).host(),
+        ShardStatefulSetModel.POSTGRES_PORT,
+        superuser.user(),
+        superuser.password());
   }
 
   private KubernetesShardControl control(PostgresShard shard, List<Pod> pods) {

@@ -2,12 +2,14 @@ package io.pgshard.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgshard.operator.api.v1alpha1.FailoverRecord;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.failover.ShardControl;
 import io.pgshard.operator.model.Labels;
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -26,6 +28,7 @@ final class KubernetesShardControl implements ShardControl {
   private final KubernetesEvents events;
   private final FailoverMetrics metrics;
   private final long decidedAtMillis;
+  private final java.util.Set<String> deleted = new java.util.HashSet<>();
   private PostgresShard shard;
 
   KubernetesShardControl(
@@ -65,6 +68,7 @@ final class KubernetesShardControl implements ShardControl {
   @Override
   public void deletePod(String pod) {
     client.pods().inNamespace(namespace()).withName(pod).delete();
+    deleted.add(pod);
   }
 
   @Override
@@ -106,26 +110,35 @@ final class KubernetesShardControl implements ShardControl {
     metrics.promoted(shard, promotion, promotedAtMillis - decidedAtMillis);
   }
 
-  /** Sets (or, with null, removes) the role label, writing only when it differs. */
+  /**
+   * Sets (or, with null, removes) the role label, writing only when it differs. A pod deleted
+   * meanwhile (the fenced primary) is skipped: its successor is labelled replica when it appears.
+   */
   void setRole(String pod, String role) {
     Pod current =
         pods.stream().filter(p -> p.getMetadata().getName().equals(pod)).findFirst().orElse(null);
-    if (current != null && Objects.equals(role(current), role)) {
+    if (deleted.contains(pod) || (current != null && Objects.equals(role(current), role))) {
       return;
     }
-    client
-        .pods()
-        .inNamespace(namespace())
-        .withName(pod)
-        .edit(
-            p -> {
-              if (role == null) {
-                p.getMetadata().getLabels().remove(Labels.ROLE);
-              } else {
-                p.getMetadata().getLabels().put(Labels.ROLE, role);
-              }
-              return p;
-            });
+    try {
+      client
+          .pods()
+          .inNamespace(namespace())
+          .withName(pod)
+          .edit(
+              p -> {
+                if (role == null) {
+                  p.getMetadata().getLabels().remove(Labels.ROLE);
+                } else {
+                  p.getMetadata().getLabels().put(Labels.ROLE, role);
+                }
+                return p;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+    }
   }
 
   static String role(Pod pod) {

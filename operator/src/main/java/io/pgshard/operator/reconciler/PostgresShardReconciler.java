@@ -170,7 +170,8 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
 
   @Override
   public UpdateControl<PostgresShard> reconcile(
-      PostgresShard shard, Context<PostgresShard> context) {
+      PostgresShard resource, Context<PostgresShard> context) {
+    PostgresShard shard = resource;
     try (var log =
         LogContext.shard(shard.getSpec().getClusterName(), shard.getMetadata().getName())) {
       List<SpecProblem> problems = SpecValidator.validateTemplate(shard.getSpec());
@@ -189,6 +190,8 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
           return UpdateControl.<PostgresShard>noUpdate().rescheduleAfter(PROMOTED_RECHECK_MILLIS);
         }
         decision = outcome.decision();
+        // a switchover that was refused or failed wrote status and annotations
+        shard = outcome.shard();
       }
       ShardObservation seen = observe(shard, context, problems, decision);
       UpdateControl<PostgresShard> control =

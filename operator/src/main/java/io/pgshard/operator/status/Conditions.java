@@ -23,6 +23,7 @@ public final class Conditions {
   public static final String FAILING_OVER = "FailingOver";
   public static final String FAILOVER_REFUSED = "FailoverRefused";
   public static final String PRIMARY_UNREACHABLE_FROM_OPERATOR = "PrimaryUnreachableFromOperator";
+  public static final String SWITCHOVER_COMPLETED = "SwitchoverCompleted";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
@@ -65,6 +66,25 @@ public final class Conditions {
   public Conditions carry(String type) {
     find(previous, type).ifPresent(c -> set(type, c.getStatus(), c.getReason(), c.getMessage()));
     return this;
+  }
+
+  /**
+   * {@code conditions} with one condition set (its transition time kept if its status did not
+   * change) and every other one as it was.
+   */
+  public static List<Condition> with(
+      List<Condition> conditions,
+      long generation,
+      Instant now,
+      String type,
+      boolean status,
+      String reason,
+      String message) {
+    Conditions next = new Conditions(conditions, generation, now);
+    if (conditions != null) {
+      conditions.stream().map(Condition::getType).filter(t -> !t.equals(type)).forEach(next::carry);
+    }
+    return next.set(type, status, reason, message).build();
   }
 
   public List<Condition> build() {

@@ -73,6 +73,7 @@ public final class ShardStatusUpdater {
           seen.poolerReady() + " of " + seen.poolerDesired() + " PgBouncer pods ready");
     }
     failoverConditions(conditions, seen.failover());
+    conditions.carry(Conditions.SWITCHOVER_COMPLETED);
     next.setConditions(conditions.build());
     return next;
   }

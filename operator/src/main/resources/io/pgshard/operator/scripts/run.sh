@@ -156,6 +156,16 @@ CONF
   touch "$PGDATA/standby.signal"
 }
 
+# A switchover fences its old primary with ALTER SYSTEM (FenceStatements); the fence never
+# outlives the run it was set in.
+lift_fence() {
+  if [ -f "$PGDATA/postgresql.auto.conf" ]; then
+    sed -i -e '/^default_transaction_read_only[ =]/d' -e '/^synchronous_standby_names[ =]/d' \
+      "$PGDATA/postgresql.auto.conf"
+  fi
+}
+
+lift_fence
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   if [ "$ordinal" = "0" ] && ! shard_initialized; then
     bootstrap

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.model.ResourceNames;
+import io.pgshard.operator.monitor.DirectConnection;
 import io.pgshard.operator.monitor.InstanceProbe;
 import io.pgshard.operator.monitor.JdbcPromoter;
 import io.pgshard.operator.monitor.ShardMonitor;
@@ -219,10 +220,11 @@ class FailoverIT {
           new FailoverExecutor(
               control,
               new JdbcPromoter(
-                  p -> s.ip(ResourceNames.ordinalOf(SHARD, p)),
-                  5432,
-                  su.get("username"),
-                  su.get("password")),
+                  new DirectConnection(
+                      p -> s.ip(ResourceNames.ordinalOf(SHARD, p)),
+                      5432,
+                      su.get("username"),
+                      su.get("password"))),
               System::currentTimeMillis);
     }
 

@@ -88,6 +88,12 @@ class SwitchoverExecutorTest {
         }
 
         @Override
+        public boolean awaitStopped(String pod) {
+          steps.add("stopped " + pod);
+          return true;
+        }
+
+        @Override
         public long replayLsn(String pod) {
           replayLsn += replayStep;
           return replayLsn;
@@ -121,6 +127,7 @@ class SwitchoverExecutorTest {
             "promote s-1",
             "label s-1",
             "record Switchover s-0->s-1",
+            "stopped s-0",
             "resume");
   }
 

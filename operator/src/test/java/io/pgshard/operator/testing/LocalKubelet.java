@@ -3,6 +3,7 @@ package io.pgshard.operator.testing;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgshard.operator.model.Labels;
@@ -70,6 +71,43 @@ public final class LocalKubelet implements AutoCloseable {
         .create();
     reportedReady.put(ordinal, false);
     running.add(ordinal);
+  }
+
+  /**
+   * Runs the shard's PgBouncer (one pod of the pooler Deployment the operator created) and reports
+   * it Ready at its address.
+   */
+  public synchronized String startPooler() {
+    Deployment deployment =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withName(ResourceNames.pooler(shardName))
+            .get();
+    shard.startPooler(0);
+    client
+        .pods()
+        .inNamespace(namespace)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(ResourceNames.pooler(shardName) + "-local")
+                .withNamespace(namespace)
+                .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .endMetadata()
+                .withSpec(deployment.getSpec().getTemplate().getSpec())
+                .withNewStatus()
+                .withPhase("Running")
+                .withPodIP(shard.poolerIp())
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+    return shard.poolerIp();
   }
 
   /**

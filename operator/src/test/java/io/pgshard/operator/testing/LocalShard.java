@@ -110,6 +110,14 @@ public final class LocalShard implements AutoCloseable {
     return secrets.get(shard.getSpec().getSecrets().getSuperuser());
   }
 
+  /**
+   * A file of the config ConfigMap as mounted in pod {@code ordinal}; a test rewrites it as the
+   * kubelet does when the ConfigMap changes.
+   */
+  public Path configFile(int ordinal, String name) {
+    return root.resolve(podName(ordinal)).resolve("config").resolve(name);
+  }
+
   /** The process last started for an ordinal. */
   public LocalPod pod(int ordinal) {
     return instances.get(ordinal);

@@ -25,6 +25,7 @@ public final class Writer implements AutoCloseable {
   private final String password;
   private final List<Long> acknowledged = new CopyOnWriteArrayList<>();
   private final List<long[]> timings = new CopyOnWriteArrayList<>();
+  private final List<String> errors = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean stopped;
 
@@ -61,6 +62,7 @@ public final class Writer implements AutoCloseable {
         timings.add(new long[] {started, System.nanoTime()});
         acknowledged.add(next);
       } catch (SQLException e) {
+        errors.add(e.getMessage());
         closeQuietly(db);
         db = null;
         pause();
@@ -79,6 +81,11 @@ public final class Writer implements AutoCloseable {
     // PgBouncer 1.18 in transaction mode: no server-side prepared statements
     props.setProperty("prepareThreshold", "0");
     return DriverManager.getConnection("jdbc:postgresql://" + host + ":5432/app", props);
+  }
+
+  /** Every error a client saw (connect, statement or commit), in order. */
+  public List<String> errors() {
+    return List.copyOf(errors);
   }
 
   public List<Long> acknowledged() {

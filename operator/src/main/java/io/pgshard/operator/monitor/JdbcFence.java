@@ -1,0 +1,102 @@
+package io.pgshard.operator.monitor;
+
+import io.pgshard.operator.failover.Lsn;
+import io.pgshard.operator.failover.PrimaryFence;
+import io.pgshard.operator.failover.SwitchoverException;
+import io.pgshard.operator.sql.FenceStatements;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link PrimaryFence} over JDBC: {@link FenceStatements} on the instance itself. The target's
+ * replay position is polled over one connection, kept until {@link #close()}.
+ */
+public final class JdbcFence implements PrimaryFence, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcFence.class);
+  private static final int TERMINATE_MILLIS = 5000;
+  private static final int SOCKET_TIMEOUT_SECONDS = 30;
+  private static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
+  private static final long STOP_POLL_MILLIS = 50;
+
+  private final DirectConnection connections;
+  private final java.util.Map<String, Connection> standbys = new java.util.HashMap<>();
+
+  public JdbcFence(DirectConnection connections) {
+    this.connections = connections;
+  }
+
+  @Override
+  public long fence(String pod) throws SwitchoverException {
+    try (Connection db = connections.open(pod, SOCKET_TIMEOUT_SECONDS)) {
+      return Lsn.parse(FenceStatements.fence(db, TERMINATE_MILLIS));
+    } catch (SQLException e) {
+      throw new SwitchoverException(
+          "FenceFailed", "could not stop writes on " + pod + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void unfence(String pod) {
+    try (Connection db = connections.open(pod, SOCKET_TIMEOUT_SECONDS)) {
+      FenceStatements.unfence(db);
+    } catch (SQLException e) {
+      // its next start removes the fence; until then it refuses writes, which loses nothing
+      LOG.warn("could not lift the write fence on {}: {}", pod, e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean awaitStopped(String pod) {
+    long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Connection db = connections.open(pod, 1)) {
+        Thread.sleep(STOP_POLL_MILLIS);
+      } catch (SQLException e) {
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    LOG.warn(
+        "{} still accepts connections {} s after its pod was deleted",
+        pod,
+        STOP_TIMEOUT.toSeconds());
+    return false;
+  }
+
+  @Override
+  public long replayLsn(String pod) throws SwitchoverException {
+    try {
+      Connection db = standbys.get(pod);
+      if (db == null) {
+        db = connections.open(pod, SOCKET_TIMEOUT_SECONDS);
+        standbys.put(pod, db);
+      }
+      String lsn = FenceStatements.replayLsn(db);
+      if (lsn == null) {
+        throw new SwitchoverException("TargetNotStreaming", pod + " is no longer a standby");
+      }
+      return Lsn.parse(lsn);
+    } catch (SQLException e) {
+      close();
+      throw new SwitchoverException(
+          "TargetUnreachable", "could not read the replay position of " + pod, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Connection db : standbys.values()) {
+      try {
+        db.close();
+      } catch (SQLException ignored) {
+        // already broken
+      }
+    }
+    standbys.clear();
+  }
+}

@@ -1,0 +1,134 @@
+package io.pgshard.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.failover.PoolerControl;
+import io.pgshard.operator.failover.SwitchoverException;
+import io.pgshard.operator.model.Labels;
+import io.pgshard.operator.model.PgBouncerConfig;
+import io.pgshard.operator.pooler.AdminConsole;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link PoolerControl} for the shard's PgBouncer pods, found by their labels when the switchover
+ * starts, reached by pod address on the admin console. A shard without a pooler has nothing to
+ * pause: its clients see the switchover as a short outage.
+ */
+final class KubernetesPoolers implements PoolerControl {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesPoolers.class);
+  private static final int RESUME_ATTEMPTS = 3;
+
+  private final List<String> addresses;
+  private final String user;
+  private final String password;
+  private final Duration pauseTimeout;
+
+  private KubernetesPoolers(
+      List<String> addresses, String user, String password, Duration pauseTimeout) {
+    this.addresses = addresses;
+    this.user = user;
+    this.password = password;
+    this.pauseTimeout = pauseTimeout;
+  }
+
+  static KubernetesPoolers of(
+      KubernetesClient client,
+      PostgresShard shard,
+      String user,
+      String password,
+      Duration pauseTimeout) {
+    List<String> addresses = new ArrayList<>();
+    if (shard.getSpec().getPooler().isEnabled()) {
+      for (Pod pod :
+          client
+              .pods()
+              .inNamespace(shard.getMetadata().getNamespace())
+              .withLabels(
+                  Labels.poolerSelector(
+                      shard.getSpec().getClusterName(), shard.getMetadata().getName()))
+              .list()
+              .getItems()) {
+        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        if (pod.getMetadata().getDeletionTimestamp() == null && ip != null) {
+          addresses.add(ip);
+        }
+      }
+    }
+    return new KubernetesPoolers(List.copyOf(addresses), user, password, pauseTimeout);
+  }
+
+  List<String> addresses() {
+    return addresses;
+  }
+
+  @Override
+  public void pause() throws SwitchoverException {
+    for (String address : addresses) {
+      try (AdminConsole console = connect(address)) {
+        console.command("PAUSE");
+      } catch (AdminConsole.ConsoleException e) {
+        // paused by an attempt an operator restart cut short: paused is what we want
+        if (!e.getMessage().contains("already suspended/paused")) {
+          throw pauseFailed(address, e);
+        }
+      } catch (IOException e) {
+        throw pauseFailed(address, e);
+      }
+    }
+  }
+
+  private SwitchoverException pauseFailed(String address, IOException e) {
+    return new SwitchoverException(
+        "PoolerPauseFailed",
+        "PgBouncer at "
+            + address
+            + " did not pause within "
+            + pauseTimeout.toSeconds()
+            + " s (a long transaction?): "
+            + e.getMessage(),
+        e);
+  }
+
+  /** A few attempts per pooler: one left paused would hold its clients until someone notices. */
+  @Override
+  public void resume() {
+    for (String address : addresses) {
+      for (int attempt = 1; attempt <= RESUME_ATTEMPTS; attempt++) {
+        try (AdminConsole console = connect(address)) {
+          console.command("RESUME");
+          break;
+        } catch (AdminConsole.ConsoleException e) {
+          // "pooler is not paused": a pause that failed before reaching this one
+          LOG.debug("RESUME on {}: {}", address, e.getMessage());
+          break;
+        } catch (IOException e) {
+          LOG.warn(
+              "could not resume PgBouncer at {} (attempt {}): {}",
+              address,
+              attempt,
+              e.getMessage());
+          sleep(200L * attempt);
+        }
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private AdminConsole connect(String address) throws IOException {
+    return AdminConsole.connect(address, PgBouncerConfig.PORT, user, password, pauseTimeout);
+  }
+}

@@ -1,0 +1,114 @@
+package io.pgshard.operator.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import io.pgshard.operator.model.Labels;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The real operator (instance monitor on) against the mock API server, with one shard whose pods
+ * run as real PostgreSQL 15 (and PgBouncer) processes through {@link LocalKubelet}.
+ */
+public final class LocalOperatorShard implements AutoCloseable {
+
+  public static final String NS = "local";
+  public static final String CLUSTER = "minimal";
+  public static final String SHARD = "minimal-shard-0";
+  public static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  private final MockKubernetes kube = MockKubernetes.start();
+  private final KubernetesClient client = kube.client();
+  private final LocalShards shards = new LocalShards();
+  private LocalKubelet kubelet;
+  private LocalShard local;
+
+  /**
+   * Starts the operator, applies {@code samples/minimal.yaml} with one shard of {@code instances}
+   * (customized further by {@code customize}), and runs every instance as a process.
+   */
+  public static LocalOperatorShard start(int instances, Consumer<ShardedCluster> customize) {
+    LocalOperatorShard s = new LocalOperatorShard();
+    try {
+      s.kube.startOperator(Clock.systemUTC(), Map.of("PGSHARD_INSTANCE_MONITOR", "true"));
+      ShardedCluster cluster = Samples.cluster(s.client, "minimal.yaml");
+      cluster.getMetadata().setNamespace(NS);
+      cluster.getSpec().setShards(1);
+      cluster.getSpec().setReplicas(instances - 1);
+      customize.accept(cluster);
+      s.client.resource(cluster).create();
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  s.shard() != null
+                      && s.configMap(SHARD + "-config") != null
+                      && s.client.secrets().inNamespace(NS).withName(CLUSTER + "-app").get()
+                          != null);
+      s.local =
+          s.shards.adopt(
+              s.shard(),
+              SecretValues.credentials(
+                  s.client,
+                  NS,
+                  List.of(CLUSTER + "-superuser", CLUSTER + "-replication", CLUSTER + "-app")));
+      s.kubelet = new LocalKubelet(s.client, NS, SHARD, s.local);
+      for (int ordinal = 0; ordinal < instances; ordinal++) {
+        s.kubelet.start(ordinal);
+      }
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public LocalKubelet kubelet() {
+    return kubelet;
+  }
+
+  public LocalShard local() {
+    return local;
+  }
+
+  public PostgresShard shard() {
+    return client.resources(PostgresShard.class).inNamespace(NS).withName(SHARD).get();
+  }
+
+  public ConfigMap configMap(String name) {
+    return client.configMaps().inNamespace(NS).withName(name).get();
+  }
+
+  public String role(int ordinal) {
+    Pod pod = client.pods().inNamespace(NS).withName(SHARD + "-" + ordinal).get();
+    return pod == null ? null : pod.getMetadata().getLabels().get(Labels.ROLE);
+  }
+
+  public List<String> eventReasons() {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    kube.close();
+    shards.close();
+  }
+}
