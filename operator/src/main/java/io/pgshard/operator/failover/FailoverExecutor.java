@@ -32,5 +32,6 @@ public final class FailoverExecutor {
     promoter.promote(candidate);
     control.labelPrimary(candidate);
     control.recordPromotion(promotion, clockMillis.getAsLong());
+    promoter.afterPromotion(candidate);
   }
 }

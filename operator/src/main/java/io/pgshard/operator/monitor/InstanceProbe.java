@@ -10,8 +10,8 @@ import java.time.Duration;
 
 /**
  * Probes one PostgreSQL instance over a pool of at most one connection, kept open between probes so
- * a healthy instance costs one query. A probe never takes much longer than {@code timeout}: a dead
- * process refuses the connection at once, a silent host hits the connect or socket timeout.
+ * a healthy instance costs one query. A probe that needs a new connection gives up after 250 ms
+ * (HikariCP's floor); a query on an open one, after the socket timeout ({@code timeout} + 1 s).
  */
 public final class InstanceProbe implements AutoCloseable {
 
@@ -36,8 +36,11 @@ public final class InstanceProbe implements AutoCloseable {
     config.setPassword(password);
     config.setMaximumPoolSize(1);
     config.setMinimumIdle(0);
-    // Hikari's floor is 250 ms
-    config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
+    // Hikari's floor, whatever the probe timeout: when a connection cannot be made, getConnection
+    // waits this long for its background creator. A dead instance refuses at once, yet with a 1 s
+    // wait every failed probe cost a second (3 s to detect a kill -9 with failureThreshold 3).
+    // An instance that is alive but slow to accept fails a probe or two, within the threshold.
+    config.setConnectionTimeout(250);
     config.setValidationTimeout(Math.max(250, timeout.toMillis()));
     // do not try to connect when the pool is created: the instance may not exist yet
     config.setInitializationFailTimeout(-1);

@@ -11,6 +11,8 @@ import java.sql.SQLException;
  */
 public final class JdbcPromoter implements Promoter {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcPromoter.class);
+
   static final int WAIT_SECONDS = 60;
 
   private final DirectConnection connections;
@@ -25,6 +27,16 @@ public final class JdbcPromoter implements Promoter {
       PromotionStatements.promote(db, WAIT_SECONDS);
     } catch (SQLException e) {
       throw new PromotionFailedException("promotion of " + pod + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void afterPromotion(String pod) {
+    try (Connection db = connections.open(pod, WAIT_SECONDS + 30)) {
+      PromotionStatements.checkpoint(db);
+    } catch (SQLException e) {
+      // a rejoining former primary checkpoints the new one itself before pg_rewind
+      LOG.warn("checkpoint after promoting {} failed: {}", pod, e.getMessage());
     }
   }
 }

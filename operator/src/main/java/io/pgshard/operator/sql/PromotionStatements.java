@@ -13,8 +13,7 @@ public final class PromotionStatements {
 
   /**
    * Promotes a standby and waits up to {@code waitSeconds} for it to accept writes; does nothing on
-   * an instance that is already a primary. A CHECKPOINT follows, because pg_rewind (run by a former
-   * primary rejoining) reads the new timeline from the control file.
+   * an instance that is already a primary.
    */
   public static void promote(Connection db, int waitSeconds) throws SQLException {
     try (Statement st = db.createStatement();
@@ -32,6 +31,14 @@ public final class PromotionStatements {
         }
       }
     }
+  }
+
+  /**
+   * pg_rewind (run by a former primary rejoining) reads the new timeline from the control file,
+   * which a checkpoint writes. Run once clients are routed to the new primary: it is not on the
+   * path to the first write (and the rejoining instance asks for one itself as well).
+   */
+  public static void checkpoint(Connection db) throws SQLException {
     try (Statement st = db.createStatement()) {
       st.execute("CHECKPOINT");
     }

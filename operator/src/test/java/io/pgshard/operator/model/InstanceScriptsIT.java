@@ -180,7 +180,7 @@ class InstanceScriptsIT {
     Process p = psql.start();
     String config = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor()).as(config).isZero();
-    assertThat(config).contains("pool_mode|transaction").contains("server_login_retry|1");
+    assertThat(config).contains("pool_mode|transaction").contains("server_login_retry|0.25");
     assertThat(pooler.isAlive()).isTrue();
   }
 

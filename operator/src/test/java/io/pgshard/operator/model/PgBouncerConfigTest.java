@@ -16,7 +16,7 @@ class PgBouncerConfigTest {
     String ini = ini(TestClusters.shard(0));
     assertThat(ini)
         .contains("* = host=orders-shard-0-rw.shop.svc port=5432")
-        .contains("server_login_retry = 1")
+        .contains("server_login_retry = 0.25")
         .contains("server_connect_timeout = 3")
         .contains("ignore_startup_parameters = extra_float_digits")
         .contains("pool_mode = transaction")
