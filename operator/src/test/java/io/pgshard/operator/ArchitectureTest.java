@@ -16,13 +16,14 @@ class ArchitectureTest {
           .importPackages("io.pgshard.operator");
 
   @Test
-  void modelStatusAndFailoverPolicyTalkToNothing() {
+  void modelStatusFailoverAndPartitionPlanningTalkToNothing() {
     noClasses()
         .that()
         .resideInAnyPackage(
             "io.pgshard.operator.model..",
             "io.pgshard.operator.status..",
-            "io.pgshard.operator.failover..")
+            "io.pgshard.operator.failover..",
+            "io.pgshard.operator.partitions..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
