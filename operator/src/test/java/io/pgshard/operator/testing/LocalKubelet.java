@@ -3,6 +3,7 @@ package io.pgshard.operator.testing;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,27 +49,11 @@ public final class LocalKubelet implements AutoCloseable {
   public synchronized void start(int ordinal) {
     shard.startInstance(ordinal, initialized());
     StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(shardName).get();
-    client
-        .pods()
-        .inNamespace(namespace)
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(ResourceNames.pod(shardName, ordinal))
-                .withNamespace(namespace)
-                .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels())
-                .endMetadata()
-                .withSpec(sts.getSpec().getTemplate().getSpec())
-                .withNewStatus()
-                .withPhase("Running")
-                .withPodIP(shard.ip(ordinal))
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("False")
-                .endCondition()
-                .endStatus()
-                .build())
-        .create();
+    createPod(
+        ResourceNames.pod(shardName, ordinal),
+        sts.getSpec().getTemplate(),
+        shard.ip(ordinal),
+        false);
     reportedReady.put(ordinal, false);
     running.add(ordinal);
   }
@@ -86,28 +71,37 @@ public final class LocalKubelet implements AutoCloseable {
             .withName(ResourceNames.pooler(shardName))
             .get();
     shard.startPooler(0);
+    createPod(
+        ResourceNames.pooler(shardName) + "-local",
+        deployment.getSpec().getTemplate(),
+        shard.poolerIp(),
+        true);
+    return shard.poolerIp();
+  }
+
+  /** A running Pod from a workload's template, at {@code ip}. */
+  private void createPod(String name, PodTemplateSpec template, String ip, boolean ready) {
     client
         .pods()
         .inNamespace(namespace)
         .resource(
             new PodBuilder()
                 .withNewMetadata()
-                .withName(ResourceNames.pooler(shardName) + "-local")
+                .withName(name)
                 .withNamespace(namespace)
-                .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .withLabels(template.getMetadata().getLabels())
                 .endMetadata()
-                .withSpec(deployment.getSpec().getTemplate().getSpec())
+                .withSpec(template.getSpec())
                 .withNewStatus()
                 .withPhase("Running")
-                .withPodIP(shard.poolerIp())
+                .withPodIP(ip)
                 .addNewCondition()
                 .withType("Ready")
-                .withStatus("True")
+                .withStatus(ready ? "True" : "False")
                 .endCondition()
                 .endStatus()
                 .build())
         .create();
-    return shard.poolerIp();
   }
 
   /**
