@@ -6,6 +6,9 @@ import io.pgshard.operator.failover.SwitchoverException;
 import io.pgshard.operator.sql.FenceStatements;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +21,11 @@ public final class JdbcFence implements PrimaryFence, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcFence.class);
   private static final int TERMINATE_MILLIS = 5000;
   private static final int SOCKET_TIMEOUT_SECONDS = 30;
-  private static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final long STOP_POLL_MILLIS = 50;
 
   private final DirectConnection connections;
-  private final java.util.Map<String, Connection> standbys = new java.util.HashMap<>();
+  private final Map<String, Connection> standbys = new HashMap<>();
 
   public JdbcFence(DirectConnection connections) {
     this.connections = connections;

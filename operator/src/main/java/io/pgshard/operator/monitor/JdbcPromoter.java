@@ -4,6 +4,8 @@ import io.pgshard.operator.failover.Promoter;
 import io.pgshard.operator.sql.PromotionStatements;
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Promotes over a connection of its own (not a probe's): pg_promote waits for the end of recovery,
@@ -11,7 +13,7 @@ import java.sql.SQLException;
  */
 public final class JdbcPromoter implements Promoter {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcPromoter.class);
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcPromoter.class);
 
   static final int WAIT_SECONDS = 60;
 

@@ -2,6 +2,7 @@ package io.pgshard.operator.pooler;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -121,7 +122,7 @@ public final class AdminConsole implements AutoCloseable {
 
   private ScramSha256 authenticate(Message m, String user, String password, ScramSha256 scram)
       throws IOException {
-    DataInputStream body = new DataInputStream(new java.io.ByteArrayInputStream(m.body));
+    DataInputStream body = new DataInputStream(new ByteArrayInputStream(m.body));
     int code = body.readInt();
     switch (code) {
       case 0 -> {
@@ -195,7 +196,7 @@ public final class AdminConsole implements AutoCloseable {
   }
 
   private static List<String> dataRow(byte[] body) throws IOException {
-    DataInputStream row = new DataInputStream(new java.io.ByteArrayInputStream(body));
+    DataInputStream row = new DataInputStream(new ByteArrayInputStream(body));
     int columns = row.readUnsignedShort();
     List<String> values = new ArrayList<>(columns);
     for (int i = 0; i < columns; i++) {

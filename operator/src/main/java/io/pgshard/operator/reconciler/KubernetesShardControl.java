@@ -12,8 +12,10 @@ import io.pgshard.operator.model.Labels;
 import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@link ShardControl} with the API client: role labels on pods, pod deletion, and the
@@ -28,7 +30,7 @@ final class KubernetesShardControl implements ShardControl {
   private final KubernetesEvents events;
   private final FailoverMetrics metrics;
   private final long decidedAtMillis;
-  private final java.util.Set<String> deleted = new java.util.HashSet<>();
+  private final Set<String> deleted = new HashSet<>();
   private PostgresShard shard;
 
   KubernetesShardControl(
