@@ -11,9 +11,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgshard.operator.config.OperatorConfig;
 import io.pgshard.operator.metrics.HttpEndpoints;
-import io.pgshard.operator.monitor.MonitorRegistry;
 import io.pgshard.operator.reconciler.ClusterSecrets;
 import io.pgshard.operator.reconciler.FailoverStep;
+import io.pgshard.operator.reconciler.InstanceEventSource;
+import io.pgshard.operator.reconciler.InstanceMetrics;
 import io.pgshard.operator.reconciler.KubernetesEvents;
 import io.pgshard.operator.reconciler.PostgresShardReconciler;
 import io.pgshard.operator.reconciler.ShardedClusterReconciler;
@@ -22,10 +23,11 @@ import io.pgshard.operator.status.ShardStatusUpdater;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +45,16 @@ public final class OperatorMain implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-  /** A monitor not used for this long belongs to a deleted shard (or a lost Lease): closed. */
-  private static final Duration MONITOR_IDLE = Duration.ofMinutes(2);
-
   /** Probes of all shards share these threads; each probe waits at most about a second. */
   private static final int PROBE_THREADS = 16;
 
+  /** Rounds of all shards are started from these; a round waits for its shard's probes. */
+  private static final int ROUND_THREADS = 4;
+
   private Operator operator;
   private HttpEndpoints http;
-  private MonitorRegistry monitors;
   private ExecutorService probes;
+  private ScheduledExecutorService rounds;
 
   public OperatorMain(OperatorConfig config, KubernetesClient client, Clock clock) {
     this.config = config;
@@ -125,16 +127,19 @@ public final class OperatorMain implements AutoCloseable {
     if (!config.instanceMonitor()) {
       return Optional.empty();
     }
-    monitors = new MonitorRegistry(clock, MONITOR_IDLE);
-    probes =
-        Executors.newFixedThreadPool(
-            PROBE_THREADS,
-            r -> {
-              Thread t = new Thread(r, "pgshard-probe");
-              t.setDaemon(true);
-              return t;
-            });
-    return Optional.of(new FailoverStep(client, monitors, probes, events, registry, clock));
+    probes = Executors.newFixedThreadPool(PROBE_THREADS, daemon("pgshard-probe"));
+    rounds = Executors.newScheduledThreadPool(ROUND_THREADS, daemon("pgshard-probe-round"));
+    InstanceEventSource monitor =
+        new InstanceEventSource(rounds, clock, new InstanceMetrics(registry));
+    return Optional.of(new FailoverStep(client, monitor, probes, events, registry, clock));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
@@ -166,8 +171,8 @@ public final class OperatorMain implements AutoCloseable {
     if (http != null) {
       http.close();
     }
-    if (monitors != null) {
-      monitors.close();
+    if (rounds != null) {
+      rounds.shutdownNow();
     }
     if (probes != null) {
       probes.shutdownNow();

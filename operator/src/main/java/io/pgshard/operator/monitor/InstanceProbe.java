@@ -13,7 +13,7 @@ import java.time.Duration;
  * a healthy instance costs one query. A probe that needs a new connection gives up after 250 ms
  * (HikariCP's floor); a query on an open one, after the socket timeout ({@code timeout} + 1 s).
  */
-public final class InstanceProbe implements AutoCloseable {
+public final class InstanceProbe implements Probe {
 
   private final String pod;
   private final int ordinal;
@@ -56,6 +56,7 @@ public final class InstanceProbe implements AutoCloseable {
     return pod;
   }
 
+  @Override
   public InstanceObservation probe() {
     try (Connection db = pool.getConnection()) {
       return ReplicationQueries.observe(db, pod, ordinal);

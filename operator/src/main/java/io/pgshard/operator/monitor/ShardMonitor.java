@@ -22,12 +22,12 @@ public final class ShardMonitor implements AutoCloseable {
 
   /** (pod, endpoint) to a probe of that instance. */
   public interface ProbeFactory {
-    InstanceProbe create(String pod, Endpoint endpoint);
+    Probe create(String pod, Endpoint endpoint);
   }
 
   private final ProbeFactory probeFactory;
   private final ExecutorService executor;
-  private final Map<String, InstanceProbe> probes = new HashMap<>();
+  private final Map<String, Probe> probes = new HashMap<>();
   private final Map<String, Endpoint> endpoints = new HashMap<>();
 
   private String trackedPrimary;
@@ -119,7 +119,7 @@ public final class ShardMonitor implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    probes.values().forEach(InstanceProbe::close);
+    probes.values().forEach(Probe::close);
     probes.clear();
   }
 }

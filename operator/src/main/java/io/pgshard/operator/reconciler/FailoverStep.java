@@ -3,6 +3,7 @@ package io.pgshard.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.failover.FailoverExecutor;
@@ -17,53 +18,62 @@ import io.pgshard.operator.model.ShardStatefulSetModel;
 import io.pgshard.operator.monitor.DirectConnection;
 import io.pgshard.operator.monitor.InstanceProbe;
 import io.pgshard.operator.monitor.JdbcPromoter;
-import io.pgshard.operator.monitor.MonitorRegistry;
+import io.pgshard.operator.monitor.ProbeLoops;
 import io.pgshard.operator.monitor.ShardMonitor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The failover part of a shard's reconcile: observe every instance, decide, act. Runs on every
- * reconcile (the shard is rescheduled every probe interval); reads come from the informer cache and
- * PostgreSQL, API writes happen only when something changes.
+ * The failover part of a shard's reconcile: take the instance monitor's latest observation, decide,
+ * act. The monitor probes in the background ({@link InstanceEventSource}) and asks for a reconcile
+ * when something changes; reads come from the informer cache, API writes happen only when something
+ * changes.
  */
 public final class FailoverStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailoverStep.class);
 
-  /** What the step decided, and the shard as it stands afterwards (status may have moved). */
-  public record Outcome(PostgresShard shard, FailoverDecision decision) {}
+  /**
+   * What the step decided, the shard as it stands afterwards (status may have moved), and the
+   * observation status is written from (empty until the shard was probed).
+   */
+  public record Outcome(
+      PostgresShard shard, FailoverDecision decision, Optional<ProbeLoops.Snapshot> probed) {}
 
   private final KubernetesClient client;
-  private final MonitorRegistry monitors;
+  private final InstanceEventSource monitor;
   private final ExecutorService probes;
   private final KubernetesEvents events;
   private final FailoverMetrics metrics;
-  private final InstanceMetrics instanceMetrics;
   private final Clock clock;
   private final SwitchoverStep switchover;
 
   public FailoverStep(
       KubernetesClient client,
-      MonitorRegistry monitors,
+      InstanceEventSource monitor,
       ExecutorService probes,
       KubernetesEvents events,
-      io.micrometer.core.instrument.MeterRegistry registry,
+      MeterRegistry registry,
       Clock clock) {
     this.client = client;
-    this.monitors = monitors;
+    this.monitor = monitor;
     this.probes = probes;
     this.events = events;
     this.metrics = new FailoverMetrics(registry);
-    this.instanceMetrics = new InstanceMetrics(registry);
     this.clock = clock;
     this.switchover = new SwitchoverStep(client, events, clock);
+  }
+
+  /** The event source that probes in the background; registered with the shard controller. */
+  public InstanceEventSource eventSource() {
+    return monitor;
   }
 
   public Outcome run(PostgresShard shard, List<Pod> pods, boolean initialized) {
@@ -86,10 +96,12 @@ public final class FailoverStep {
     boolean exists = labelled != null && endpoints.containsKey(labelled);
     String target = shard.getStatus() == null ? null : shard.getStatus().getTargetPrimary();
 
-    ShardMonitor monitor =
-        monitors.monitor(key(shard), () -> new ShardMonitor(probeFactory(shard), probes));
-    ObservedShard seen = monitor.observe(endpoints, labelled, exists, target, initialized);
-    instanceMetrics.record(shard, seen);
+    ObservedShard seen =
+        monitor.observe(
+            shard,
+            new ProbeLoops.Inputs(endpoints, labelled, exists, target, initialized),
+            FailoverSpecs.probeInterval(shard.getSpec()),
+            () -> new ShardMonitor(probeFactory(shard), probes));
     FailoverDecision decision =
         FailoverPolicy.decide(FailoverSpecs.settings(shard.getSpec()), seen);
 
@@ -99,15 +111,17 @@ public final class FailoverStep {
     var switchoverTo = switchover.requested(shard);
     if (decision instanceof FailoverDecision.None && labelled != null && switchoverTo.isPresent()) {
       Credentials superuser = superuser(shard);
-      return switchover.run(
-          shard,
-          switchoverTo.get(),
-          FailoverSpecs.settings(shard.getSpec()),
-          seen,
-          connections(endpoints, superuser),
-          superuser.user(),
-          superuser.password(),
-          () -> control(shard, live));
+      Outcome done =
+          switchover.run(
+              shard,
+              switchoverTo.get(),
+              FailoverSpecs.settings(shard.getSpec()),
+              seen,
+              connections(endpoints, superuser),
+              superuser.user(),
+              superuser.password(),
+              () -> control(shard, live));
+      return new Outcome(done.shard(), done.decision(), monitor.published(shard));
     }
     if (decision instanceof FailoverDecision.None && labelled != null) {
       // instances added by a scale-up join the ro Service
@@ -119,7 +133,7 @@ public final class FailoverStep {
         }
       }
     }
-    return new Outcome(shard, decision);
+    return new Outcome(shard, decision, monitor.published(shard));
   }
 
   private Outcome promote(
@@ -138,7 +152,7 @@ public final class FailoverStep {
       LOG.warn("{}", e.getMessage());
       events.warning(shard, "PromotionFailed", e.getMessage());
     }
-    return new Outcome(control.current(), promote);
+    return new Outcome(control.current(), promote, monitor.published(shard));
   }
 
   static DirectConnection connections(
@@ -187,9 +201,5 @@ public final class FailoverStep {
     return new Credentials(
         ClusterSecrets.value(secret, ClusterSecretModel.USERNAME),
         ClusterSecrets.value(secret, ClusterSecretModel.PASSWORD));
-  }
-
-  private static String key(PostgresShard shard) {
-    return shard.getMetadata().getNamespace() + "/" + shard.getMetadata().getName();
   }
 }

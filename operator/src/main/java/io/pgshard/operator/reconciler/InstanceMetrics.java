@@ -3,7 +3,6 @@ package io.pgshard.operator.reconciler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.failover.InstanceObservation;
 import io.pgshard.operator.failover.ObservedShard;
 import java.util.HashMap;
@@ -18,7 +17,7 @@ import java.util.stream.Collectors;
  * position), per pod. Live values belong in metrics, not in status: status changes would be API
  * writes every second.
  */
-final class InstanceMetrics {
+public final class InstanceMetrics {
 
   private record Key(String cluster, String shard, String pod) {}
 
@@ -26,13 +25,11 @@ final class InstanceMetrics {
   private final Map<Key, AtomicLong> up = new HashMap<>();
   private final Map<Key, AtomicLong> lag = new HashMap<>();
 
-  InstanceMetrics(MeterRegistry registry) {
+  public InstanceMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
-  synchronized void record(PostgresShard shard, ObservedShard seen) {
-    String cluster = shard.getSpec().getClusterName();
-    String name = shard.getMetadata().getName();
+  synchronized void record(String cluster, String name, ObservedShard seen) {
     Set<String> pods =
         seen.instances().stream().map(InstanceObservation::pod).collect(Collectors.toSet());
     for (InstanceObservation i : seen.instances()) {

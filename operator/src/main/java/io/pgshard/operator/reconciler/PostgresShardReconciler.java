@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -31,17 +32,19 @@ import io.pgshard.operator.dependent.ShardPodDisruptionBudget;
 import io.pgshard.operator.dependent.ShardStateConfigMap;
 import io.pgshard.operator.dependent.ShardStatefulSet;
 import io.pgshard.operator.failover.FailoverDecision;
-import io.pgshard.operator.model.FailoverSpecs;
 import io.pgshard.operator.model.JsonEquality;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.model.ShardConfigMaps;
 import io.pgshard.operator.model.SpecProblem;
 import io.pgshard.operator.model.SpecValidator;
+import io.pgshard.operator.monitor.ProbeLoops;
 import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.status.Reasons;
 import io.pgshard.operator.status.ShardObservation;
 import io.pgshard.operator.status.ShardStatusUpdater;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -98,7 +101,12 @@ import org.slf4j.LoggerFactory;
           type = PoolerService.class,
           reconcilePrecondition = PoolerEnabled.class),
     })
-@ControllerConfiguration(name = PostgresShardReconciler.NAME)
+@ControllerConfiguration(
+    name = PostgresShardReconciler.NAME,
+    // a switchover is asked for with an annotation, which leaves the generation alone:
+    // ShardUpdateFilter lets spec, annotation and deletion changes through, not status writes
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = ShardUpdateFilter.class))
 public class PostgresShardReconciler implements Reconciler<PostgresShard> {
 
   public static final String NAME = "postgresshard";
@@ -107,6 +115,12 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   private static final String PODS = "shard-pods";
   private static final Logger LOG = LoggerFactory.getLogger(PostgresShardReconciler.class);
   private static final long PROMOTED_RECHECK_MILLIS = 200;
+
+  /**
+   * With the instance monitor on, a shard is reconciled when its objects, its spec or annotations,
+   * or what the monitor sees change; this resync is a safety net only.
+   */
+  static final Duration RESYNC = Duration.ofMinutes(1);
 
   private final ShardStatusUpdater statusUpdater;
   private final KubernetesEvents events;
@@ -165,7 +179,10 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
                                     pod.getMetadata().getNamespace())))
                 .build(),
             context);
-    return List.of(configMaps, services, pods);
+    List<EventSource<?, PostgresShard>> sources =
+        new ArrayList<>(List.of(configMaps, services, pods));
+    failover.ifPresent(f -> sources.add(f.eventSource()));
+    return sources;
   }
 
   @Override
@@ -181,6 +198,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         LOG.warn("spec refused, objects left as they are: {}", problems);
       }
       FailoverDecision decision = null;
+      Optional<ProbeLoops.Snapshot> probed = Optional.empty();
       if (failover.isPresent() && problems.isEmpty()) {
         FailoverStep.Outcome outcome =
             failover.get().run(shard, pods(shard, context), initialized(shard, context));
@@ -190,27 +208,15 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
           return UpdateControl.<PostgresShard>noUpdate().rescheduleAfter(PROMOTED_RECHECK_MILLIS);
         }
         decision = outcome.decision();
+        probed = outcome.probed();
         // a switchover that was refused or failed wrote status and annotations
         shard = outcome.shard();
       }
-      ShardObservation seen = observe(shard, context, problems, decision);
+      ShardObservation seen = observe(shard, context, problems, decision, probed);
       UpdateControl<PostgresShard> control =
           updateStatus(shard, context, statusUpdater.update(shard.getStatus(), seen), problems);
-      return failover.isPresent()
-          ? control.rescheduleAfter(nextProbeMillis(shard, decision))
-          : control;
+      return failover.isPresent() ? control.rescheduleAfter(RESYNC.toMillis()) : control;
     }
-  }
-
-  /**
-   * The probe interval; a quarter of it while the primary is failing probes. failureThreshold still
-   * counts consecutive failed probes: a dead process refuses at once and is confirmed sooner, while
-   * a silent host costs a connect timeout per probe either way.
-   */
-  private static long nextProbeMillis(PostgresShard shard, FailoverDecision decision) {
-    long interval = FailoverSpecs.probeInterval(shard.getSpec()).toMillis();
-    boolean suspect = decision != null && "PrimaryProbeFailed".equals(decision.reason());
-    return suspect ? Math.max(100, interval / 4) : interval;
   }
 
   private static List<Pod> pods(PostgresShard shard, Context<PostgresShard> context) {
@@ -234,7 +240,8 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       PostgresShard shard,
       Context<PostgresShard> context,
       List<SpecProblem> problems,
-      FailoverDecision decision) {
+      FailoverDecision decision,
+      Optional<ProbeLoops.Snapshot> probed) {
     List<ShardObservation.Instance> instances =
         pods(shard, context).stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
@@ -267,7 +274,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         shard.getSpec().getPooler().getInstances(),
         poolerReady,
         problems.stream().map(SpecProblem::toString).toList(),
-        decision);
+        decision,
+        probed.map(ProbeLoops.Snapshot::shard).orElse(null),
+        probed.map(ProbeLoops.Snapshot::at).orElse(null));
   }
 
   private UpdateControl<PostgresShard> updateStatus(

@@ -127,12 +127,15 @@ final class SwitchoverStep {
     events.normal(shard, "SwitchoverCompleted", message);
     return new FailoverStep.Outcome(
         finish(shardControl.current(), true, "Completed", message),
-        new FailoverDecision.Promote(target, from, 0, "Switchover", message));
+        new FailoverDecision.Promote(target, from, 0, "Switchover", message),
+        Optional.empty());
   }
 
   private static FailoverStep.Outcome none(PostgresShard shard, ObservedShard seen) {
     return new FailoverStep.Outcome(
-        shard, new FailoverDecision.None("PrimaryHealthy", seen.labelledPrimary() + " is healthy"));
+        shard,
+        new FailoverDecision.None("PrimaryHealthy", seen.labelledPrimary() + " is healthy"),
+        Optional.empty());
   }
 
   /** Records the outcome in the condition, then removes the request. */

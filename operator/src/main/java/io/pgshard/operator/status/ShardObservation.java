@@ -1,11 +1,17 @@
 package io.pgshard.operator.status;
 
 import io.pgshard.operator.failover.FailoverDecision;
+import io.pgshard.operator.failover.ObservedShard;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * What the operator saw of one shard in one reconcile: an immutable snapshot its status is computed
- * from. Built by the reconciler from its informer caches.
+ * from. Built by the reconciler from its informer caches and the instance monitor.
+ *
+ * @param probed what the instance monitor last published for status (timelines, WAL positions), or
+ *     null when the shard has not been probed (or the monitor is off)
+ * @param probedAt when {@code probed} was observed, or null
  */
 public record ShardObservation(
     long generation,
@@ -16,7 +22,9 @@ public record ShardObservation(
     int poolerDesired,
     int poolerReady,
     List<String> problems,
-    FailoverDecision failover) {
+    FailoverDecision failover,
+    ObservedShard probed,
+    Instant probedAt) {
 
   /** One PostgreSQL pod: its role label (null until the operator sets one) and readiness. */
   public record Instance(String name, String role, boolean ready) {}

@@ -3,6 +3,9 @@ package io.pgshard.operator.status;
 import io.pgshard.operator.api.v1alpha1.InstanceStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.failover.FailoverDecision;
+import io.pgshard.operator.failover.InstanceObservation;
+import io.pgshard.operator.failover.Lsn;
+import io.pgshard.operator.failover.ObservedShard;
 import io.pgshard.operator.model.Labels;
 import java.time.Clock;
 import java.util.Comparator;
@@ -31,6 +34,8 @@ public final class ShardStatusUpdater {
     next.setLastFailover(prev.getLastFailover());
     next.setPartitions(prev.getPartitions());
     next.setInstances(instances(prev.getInstances(), seen));
+    next.setInstancesProbedAt(
+        seen.probed() == null ? prev.getInstancesProbedAt() : seen.probedAt().toString());
 
     Optional<ShardObservation.Instance> primary =
         seen.instances().stream().filter(i -> Labels.ROLE_PRIMARY.equals(i.role())).findFirst();
@@ -176,8 +181,9 @@ public final class ShardStatusUpdater {
   }
 
   /**
-   * Name, role and readiness from the pods; LSNs, timeline and lag are kept from the previous
-   * status (the instance monitor owns them).
+   * Name, role and readiness from the pods; timeline, LSNs and lag from what the instance monitor
+   * published (kept from the previous status when there is nothing new; left out for an instance
+   * that did not answer).
    */
   private static List<InstanceStatus> instances(
       List<InstanceStatus> previous, ShardObservation seen) {
@@ -189,18 +195,38 @@ public final class ShardStatusUpdater {
               s.setName(i.name());
               s.setRole(i.role() == null ? "unknown" : i.role());
               s.setReady(i.ready());
-              previous.stream()
-                  .filter(p -> i.name().equals(p.getName()))
-                  .findFirst()
-                  .ifPresent(
-                      p -> {
-                        s.setTimeline(p.getTimeline());
-                        s.setReceiveLsn(p.getReceiveLsn());
-                        s.setReplayLsn(p.getReplayLsn());
-                        s.setLagBytes(p.getLagBytes());
-                      });
+              if (seen.probed() != null) {
+                seen.probed().instance(i.name()).ifPresent(o -> positions(s, o, seen.probed()));
+              } else {
+                previous.stream()
+                    .filter(p -> i.name().equals(p.getName()))
+                    .findFirst()
+                    .ifPresent(
+                        p -> {
+                          s.setTimeline(p.getTimeline());
+                          s.setReceiveLsn(p.getReceiveLsn());
+                          s.setReplayLsn(p.getReplayLsn());
+                          s.setLagBytes(p.getLagBytes());
+                        });
+              }
               return s;
             })
         .toList();
+  }
+
+  private static void positions(InstanceStatus s, InstanceObservation o, ObservedShard shard) {
+    if (!o.reachable()) {
+      return;
+    }
+    s.setTimeline(o.timeline());
+    if (o.isPrimary()) {
+      s.setLagBytes(0L);
+      return;
+    }
+    s.setReceiveLsn(o.receiveLsn() == null ? null : Lsn.format(o.receiveLsn()));
+    s.setReplayLsn(o.replayLsn() == null ? null : Lsn.format(o.replayLsn()));
+    if (o.replayLsn() != null && shard.lastPrimaryLsn() != null) {
+      s.setLagBytes(Math.max(0, shard.lastPrimaryLsn() - o.replayLsn()));
+    }
   }
 }

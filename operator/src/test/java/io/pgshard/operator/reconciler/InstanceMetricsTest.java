@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgshard.operator.failover.InstanceObservation;
 import io.pgshard.operator.failover.ObservedShard;
-import io.pgshard.operator.testing.TestClusters;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +33,8 @@ class InstanceMetricsTest {
   @Test
   void reportsWhoAnswersAndHowFarEachStandbyIsBehindThePrimary() {
     metrics.record(
-        TestClusters.shard(0),
+        "orders",
+        "orders-shard-0",
         seen(
             primary("orders-shard-0-0"),
             standby("orders-shard-0-1", 9_000L),
@@ -57,9 +57,10 @@ class InstanceMetricsTest {
   @Test
   void anInstanceThatLeftTheShardTakesItsGaugesWithIt() {
     metrics.record(
-        TestClusters.shard(0),
+        "orders",
+        "orders-shard-0",
         seen(primary("orders-shard-0-0"), standby("orders-shard-0-1", 9_000L)));
-    metrics.record(TestClusters.shard(0), seen(primary("orders-shard-0-0")));
+    metrics.record("orders", "orders-shard-0", seen(primary("orders-shard-0-0")));
 
     assertThat(registry.find("pgshard_instance_up").tag("pod", "orders-shard-0-1").gauges())
         .isEmpty();

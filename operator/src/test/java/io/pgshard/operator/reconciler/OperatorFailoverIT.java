@@ -57,7 +57,21 @@ class OperatorFailoverIT {
         .atMost(TIMEOUT)
         .until(() -> ShardConfigMaps.isInitialized(s.configMap(SHARD + "-state")));
     assertThat(s.eventReasons()).contains("Promoted");
+    // the monitor's observations reach status: one timeline (the initial promotion started it),
+    // the standby's positions and lag
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var instances = s.shard().getStatus().getInstances();
+              assertThat(instances.get(0).getTimeline()).isNotNull();
+              assertThat(instances.get(1).getTimeline()).isEqualTo(instances.get(0).getTimeline());
+              assertThat(instances.get(1).getReplayLsn()).matches("[0-9A-F]+/[0-9A-F]+");
+              assertThat(instances.get(1).getLagBytes()).isNotNull();
+              assertThat(s.shard().getStatus().getInstancesProbedAt()).isNotNull();
+            });
 
+    long timeline = s.shard().getStatus().getInstances().get(0).getTimeline();
     s.kubelet().crash(0);
 
     await()
@@ -79,6 +93,10 @@ class OperatorFailoverIT {
               assertThat(s.role(0)).isEqualTo("replica");
               assertThat(s.shard().getStatus().getReadyInstances()).isEqualTo(2);
               assertThat(s.shard().getStatus().getPhase()).isEqualTo("Ready");
+              // both on the new timeline, in status without waiting for the 30 s refresh
+              assertThat(s.shard().getStatus().getInstances())
+                  .extracting(i -> i.getTimeline())
+                  .containsOnly(timeline + 1);
             });
   }
 

@@ -6,6 +6,9 @@ import io.pgshard.operator.api.v1alpha1.FailoverRecord;
 import io.pgshard.operator.api.v1alpha1.InstanceStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.failover.FailoverDecision;
+import io.pgshard.operator.failover.InstanceObservation;
+import io.pgshard.operator.failover.Lsn;
+import io.pgshard.operator.failover.ObservedShard;
 import io.pgshard.operator.status.ShardObservation.Instance;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +23,8 @@ class ShardStatusUpdaterTest {
 
   static ShardObservation seen(
       List<Instance> instances, boolean initialized, int poolerReady, List<String> problems) {
-    return new ShardObservation(3, 2, instances, initialized, true, 2, poolerReady, problems, null);
+    return new ShardObservation(
+        3, 2, instances, initialized, true, 2, poolerReady, problems, null, null, null);
   }
 
   static final Instance PRIMARY = new Instance("s-0", "primary", true);
@@ -122,6 +126,81 @@ class ShardStatusUpdaterTest {
     assertThat(next.getInstances().get(1).getLagBytes()).isEqualTo(128L);
   }
 
+  @Test
+  void positionsComeFromWhatTheMonitorPublishedAndAreLeftOutForAnInstanceThatDidNotAnswer() {
+    ObservedShard probed =
+        new ObservedShard(
+            "s-0",
+            true,
+            0,
+            Lsn.parse("0/3000100"),
+            "7",
+            null,
+            true,
+            List.of(
+                new InstanceObservation(
+                    "s-0",
+                    0,
+                    true,
+                    false,
+                    2L,
+                    null,
+                    null,
+                    Lsn.parse("0/3000100"),
+                    false,
+                    null,
+                    "7"),
+                new InstanceObservation(
+                    "s-1",
+                    1,
+                    true,
+                    true,
+                    2L,
+                    Lsn.parse("0/3000100"),
+                    Lsn.parse("0/3000060"),
+                    null,
+                    true,
+                    "10.0.0.1",
+                    "7"),
+                InstanceObservation.unreachable("s-2", 2)));
+    Instant at = Instant.parse("2026-11-21T09:59:58Z");
+    PostgresShardStatus previous = new PostgresShardStatus();
+    InstanceStatus old = new InstanceStatus();
+    old.setName("s-2");
+    old.setTimeline(1L);
+    old.setReplayLsn("0/1000000");
+    previous.setInstances(List.of(old));
+
+    PostgresShardStatus next =
+        updater.update(
+            previous,
+            new ShardObservation(
+                3,
+                3,
+                List.of(PRIMARY, REPLICA, new Instance("s-2", "replica", false)),
+                true,
+                false,
+                0,
+                0,
+                List.of(),
+                null,
+                probed,
+                at));
+
+    assertThat(next.getInstancesProbedAt()).isEqualTo("2026-11-21T09:59:58Z");
+    InstanceStatus primary = next.getInstances().get(0);
+    assertThat(primary.getTimeline()).isEqualTo(2L);
+    assertThat(primary.getLagBytes()).isZero();
+    assertThat(primary.getReplayLsn()).isNull();
+    InstanceStatus replica = next.getInstances().get(1);
+    assertThat(replica.getReceiveLsn()).isEqualTo("0/3000100");
+    assertThat(replica.getReplayLsn()).isEqualTo("0/3000060");
+    assertThat(replica.getLagBytes()).isEqualTo(0xA0);
+    InstanceStatus silent = next.getInstances().get(2);
+    assertThat(silent.getTimeline()).isNull();
+    assertThat(silent.getReplayLsn()).isNull();
+  }
+
   static ShardObservation deciding(FailoverDecision decision) {
     return new ShardObservation(
         3,
@@ -132,7 +211,9 @@ class ShardStatusUpdaterTest {
         0,
         0,
         List.of(),
-        decision);
+        decision,
+        null,
+        null);
   }
 
   @Test

@@ -31,6 +31,11 @@ public class PostgresShardStatus {
   @JsonPropertyDescription("Per-instance observations.")
   private List<InstanceStatus> instances = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "When the timelines, WAL positions and lag in instances were probed. Refreshed at once when"
+          + " an instance's role, timeline or reachability changes, otherwise at most every 30 s.")
+  private String instancesProbedAt;
+
   @JsonPropertyDescription("The last failover.")
   private FailoverRecord lastFailover;
 
@@ -94,6 +99,14 @@ public class PostgresShardStatus {
 
   public void setInstances(List<InstanceStatus> instances) {
     this.instances = instances;
+  }
+
+  public String getInstancesProbedAt() {
+    return instancesProbedAt;
+  }
+
+  public void setInstancesProbedAt(String instancesProbedAt) {
+    this.instancesProbedAt = instancesProbedAt;
   }
 
   public FailoverRecord getLastFailover() {

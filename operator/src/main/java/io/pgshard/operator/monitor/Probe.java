@@ -1,0 +1,12 @@
+package io.pgshard.operator.monitor;
+
+import io.pgshard.operator.failover.InstanceObservation;
+
+/** Probes one instance; never throws: an instance that does not answer is reported unreachable. */
+public interface Probe extends AutoCloseable {
+
+  InstanceObservation probe();
+
+  @Override
+  void close();
+}
