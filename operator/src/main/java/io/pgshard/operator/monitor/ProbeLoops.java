@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,9 +42,14 @@ public final class ProbeLoops implements AutoCloseable {
   /** Which shard: namespace and name, and the cluster it belongs to (metrics are labelled so). */
   public record ShardRef(String namespace, String name, String cluster) {}
 
-  /** What a round probes, as the last reconcile saw it. */
+  /**
+   * What a round probes, as the last reconcile saw it. {@code readyPods} is not probed: a pod's
+   * readiness changing (the kubelet saw its container die, say) is news that starts a round at once
+   * instead of at the next interval.
+   */
   public record Inputs(
       Map<String, ShardMonitor.Endpoint> pods,
+      Set<String> readyPods,
       String labelledPrimary,
       boolean labelledPrimaryPodExists,
       String targetPrimary,
@@ -51,6 +57,7 @@ public final class ProbeLoops implements AutoCloseable {
 
     public Inputs {
       pods = Collections.unmodifiableMap(new LinkedHashMap<>(pods));
+      readyPods = Set.copyOf(readyPods);
     }
   }
 

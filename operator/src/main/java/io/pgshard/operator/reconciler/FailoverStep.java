@@ -26,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +101,8 @@ public final class FailoverStep {
     ObservedShard seen =
         monitor.observe(
             shard,
-            new ProbeLoops.Inputs(endpoints, labelled, exists, target, initialized),
+            new ProbeLoops.Inputs(
+                endpoints, readyPods(live), labelled, exists, target, initialized),
             FailoverSpecs.probeInterval(shard.getSpec()),
             () -> new ShardMonitor(probeFactory(shard), probes));
     FailoverDecision decision =
@@ -153,6 +156,13 @@ public final class FailoverStep {
       events.warning(shard, "PromotionFailed", e.getMessage());
     }
     return new Outcome(control.current(), promote, monitor.published(shard));
+  }
+
+  private static Set<String> readyPods(List<Pod> pods) {
+    return pods.stream()
+        .filter(PodReadiness::isReady)
+        .map(p -> p.getMetadata().getName())
+        .collect(Collectors.toSet());
   }
 
   static DirectConnection connections(

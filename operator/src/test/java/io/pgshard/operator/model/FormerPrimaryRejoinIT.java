@@ -6,11 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.pgshard.operator.testing.LocalPod;
 import io.pgshard.operator.testing.LocalShard;
 import io.pgshard.operator.testing.LocalShards;
+import io.pgshard.operator.testing.OsUser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +61,65 @@ class FormerPrimaryRejoinIT {
         .contains("state: shut down")
         .contains("rewind done")
         .doesNotContain("single-user mode");
+  }
+
+  /**
+   * pg_rewind cannot work on a data directory of another system (say, a volume left from an earlier
+   * cluster of the same name): after three attempts the instance discards it and clones the
+   * primary.
+   */
+  @Test
+  void anInstanceThatCannotRewindClonesTheNewPrimaryAfterThreeAttempts() throws Exception {
+    LocalShard s = diverge(false);
+    Path pgdata = s.dataDirectory(0);
+    String foreignSystem = replaceWithAnotherSystem(s, pgdata);
+
+    LocalPod old = s.startInstance(0, true, 1);
+    s.awaitReady(old, 0);
+
+    assertFollowsTheNewPrimary(s);
+    assertThat(old.log())
+        .contains("state: shut down")
+        .contains("pg_rewind failed (attempt 3 of 3)")
+        .contains("discarding the diverged data directory and cloning again")
+        .contains("clone done");
+    String systemQuery = "SELECT system_identifier::text FROM pg_control_system()";
+    try (Connection cloned = s.superuser(0, "postgres");
+        Connection primary = s.superuser(1, "postgres")) {
+      assertThat(single(cloned, systemQuery))
+          .isEqualTo(single(primary, systemQuery))
+          .isNotEqualTo(foreignSystem);
+    }
+  }
+
+  /** A freshly initialized (cleanly shut down) cluster in place of {@code pgdata}; its id. */
+  static String replaceWithAnotherSystem(LocalShard s, Path pgdata) throws Exception {
+    run(List.of("rm", "-rf", pgdata.toString()));
+    List<String> initdb =
+        new ArrayList<>(OsUser.isRoot() ? OsUser.dropTo(OsUser.POSTGRES) : List.of());
+    initdb.addAll(
+        List.of(
+            "/usr/lib/postgresql/15/bin/initdb",
+            "-D",
+            pgdata.toString(),
+            "--data-checksums",
+            "-U",
+            s.superuserCredentials().get("username")));
+    run(initdb);
+    String control = run(List.of("/usr/lib/postgresql/15/bin/pg_controldata", pgdata.toString()));
+    return control
+        .lines()
+        .filter(l -> l.startsWith("Database system identifier:"))
+        .map(l -> l.substring(l.indexOf(':') + 1).trim())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static String run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("%s: %s", command, out).isZero();
+    return out;
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -99,6 +100,7 @@ class ProbeLoopsTest {
         Map.of(
             "p-0", new ShardMonitor.Endpoint(0, "127.0.1.1"),
             "p-1", new ShardMonitor.Endpoint(1, "127.0.1.2")),
+        Set.of("p-0", "p-1"),
         labelled,
         true,
         null,
@@ -134,9 +136,16 @@ class ProbeLoopsTest {
     loops.observe(SHARD, inputs("p-0"), Duration.ofMinutes(5), monitor());
     assertThat(created.get("p-0").calls.get()).isEqualTo(before);
 
+    ProbeLoops.Inputs primaryNotReady =
+        new ProbeLoops.Inputs(inputs("p-0").pods(), Set.of("p-1"), "p-0", true, null, true);
+    loops.observe(SHARD, primaryNotReady, Duration.ofMinutes(5), monitor());
+    assertThat(created.get("p-0").calls.get())
+        .as("the primary's pod turning unready is probed at once")
+        .isEqualTo(before + 1);
+
     ObservedShard afterLabelMove =
         loops.observe(SHARD, inputs("p-1"), Duration.ofMinutes(5), monitor());
-    assertThat(created.get("p-0").calls.get()).isEqualTo(before + 1);
+    assertThat(created.get("p-0").calls.get()).isEqualTo(before + 2);
     assertThat(afterLabelMove.labelledPrimary()).isEqualTo("p-1");
   }
 

@@ -142,6 +142,31 @@ public final class LocalShard implements AutoCloseable {
     return startInstance(ordinal, initialized);
   }
 
+  /** Where instance {@code ordinal} keeps {@code $PGDATA} on this machine (on its data volume). */
+  public Path dataDirectory(int ordinal) {
+    Container container =
+        ShardStatefulSetModel.desired(shard)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    String pgdata =
+        container.getEnv().stream()
+            .filter(e -> e.getName().equals("PGDATA"))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    for (var mount : container.getVolumeMounts()) {
+      if (pgdata.startsWith(mount.getMountPath() + "/")) {
+        return root.resolve(podName(ordinal))
+            .resolve(mount.getName())
+            .resolve(pgdata.substring(mount.getMountPath().length() + 1));
+      }
+    }
+    throw new IllegalStateException("PGDATA " + pgdata + " is on no volume");
+  }
+
   /** Starts instance {@code ordinal}; the rw Service stays where it points. */
   public LocalPod startInstance(int ordinal, boolean initialized) {
     ensureRw();
