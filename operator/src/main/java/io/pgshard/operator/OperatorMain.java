@@ -16,6 +16,7 @@ import io.pgshard.operator.reconciler.FailoverStep;
 import io.pgshard.operator.reconciler.InstanceEventSource;
 import io.pgshard.operator.reconciler.InstanceMetrics;
 import io.pgshard.operator.reconciler.KubernetesEvents;
+import io.pgshard.operator.reconciler.PartitionStep;
 import io.pgshard.operator.reconciler.PostgresShardReconciler;
 import io.pgshard.operator.reconciler.ShardedClusterReconciler;
 import io.pgshard.operator.status.ClusterStatusUpdater;
@@ -51,10 +52,14 @@ public final class OperatorMain implements AutoCloseable {
   /** Rounds of all shards are started from these; a round waits for its shard's probes. */
   private static final int ROUND_THREADS = 4;
 
+  /** Shards whose partition maintenance runs at the same time. */
+  private static final int MAINTENANCE_THREADS = 8;
+
   private Operator operator;
   private HttpEndpoints http;
   private ExecutorService probes;
   private ScheduledExecutorService rounds;
+  private ExecutorService maintenance;
 
   public OperatorMain(OperatorConfig config, KubernetesClient client, Clock clock) {
     this.config = config;
@@ -103,7 +108,8 @@ public final class OperatorMain implements AutoCloseable {
             events),
         this::namespaces);
     operator.register(
-        new PostgresShardReconciler(new ShardStatusUpdater(clock), events, failoverStep(events)),
+        new PostgresShardReconciler(
+            new ShardStatusUpdater(clock), events, failoverStep(events), partitionStep(events)),
         this::namespaces);
     http =
         new HttpEndpoints(
@@ -132,6 +138,15 @@ public final class OperatorMain implements AutoCloseable {
     InstanceEventSource monitor =
         new InstanceEventSource(rounds, clock, new InstanceMetrics(registry));
     return Optional.of(new FailoverStep(client, monitor, probes, events, registry, clock));
+  }
+
+  /** Partition maintenance needs PostgreSQL as much as failover does: on with the monitor. */
+  private Optional<PartitionStep> partitionStep(KubernetesEvents events) {
+    if (!config.instanceMonitor()) {
+      return Optional.empty();
+    }
+    maintenance = Executors.newFixedThreadPool(MAINTENANCE_THREADS, daemon("pgshard-maintenance"));
+    return Optional.of(new PartitionStep(client, maintenance, events, registry, clock));
   }
 
   private static ThreadFactory daemon(String name) {
@@ -173,6 +188,9 @@ public final class OperatorMain implements AutoCloseable {
     }
     if (rounds != null) {
       rounds.shutdownNow();
+    }
+    if (maintenance != null) {
+      maintenance.shutdownNow();
     }
     if (probes != null) {
       probes.shutdownNow();

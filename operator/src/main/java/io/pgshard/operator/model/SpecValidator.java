@@ -5,6 +5,9 @@ import io.pgshard.operator.api.v1alpha1.PartitionSpec;
 import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.api.v1alpha1.ShardTemplateSpec;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import io.pgshard.operator.partitions.CronSchedule;
+import io.pgshard.operator.partitions.PartitionPlanner;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -121,6 +124,17 @@ public final class SpecValidator {
         problems.add(
             new SpecProblem(
                 "spec.partitions[" + i + "].table", "'" + table + "' is listed more than once"));
+      }
+      if (table != null && !PartitionPlanner.nameFits(table)) {
+        problems.add(
+            new SpecProblem(
+                "spec.partitions[" + i + "].table",
+                "is too long: its partition names would pass PostgreSQL's 63-byte limit"));
+      }
+      try {
+        CronSchedule.parse(partitions.get(i).getSchedule()).next(Instant.EPOCH);
+      } catch (IllegalArgumentException e) {
+        problems.add(new SpecProblem("spec.partitions[" + i + "].schedule", e.getMessage()));
       }
     }
     return problems;

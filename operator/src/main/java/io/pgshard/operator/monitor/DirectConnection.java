@@ -26,13 +26,19 @@ public final class DirectConnection {
   }
 
   public Connection open(String pod, int socketTimeoutSeconds) throws SQLException {
+    return open(pod, "postgres", socketTimeoutSeconds);
+  }
+
+  /** A connection to {@code database} on {@code pod}. */
+  public Connection open(String pod, String database, int socketTimeoutSeconds)
+      throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", user);
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
     props.setProperty("ApplicationName", "pgshard-operator");
-    String url = "jdbc:postgresql://" + hostOf.apply(pod) + ":" + port + "/postgres";
+    String url = "jdbc:postgresql://" + hostOf.apply(pod) + ":" + port + "/" + database;
     return DriverManager.getConnection(url, props);
   }
 }

@@ -1,7 +1,6 @@
 package io.pgshard.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
@@ -10,7 +9,6 @@ import io.pgshard.operator.failover.FailoverExecutor;
 import io.pgshard.operator.failover.FailoverPolicy;
 import io.pgshard.operator.failover.ObservedShard;
 import io.pgshard.operator.failover.Promoter;
-import io.pgshard.operator.model.ClusterSecretModel;
 import io.pgshard.operator.model.FailoverSpecs;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
@@ -195,21 +193,7 @@ public final class FailoverStep {
             timeout);
   }
 
-  private record Credentials(String user, String password) {}
-
   private Credentials superuser(PostgresShard shard) {
-    Secret secret =
-        client
-            .secrets()
-            .inNamespace(shard.getMetadata().getNamespace())
-            .withName(shard.getSpec().getSecrets().getSuperuser())
-            .get();
-    if (secret == null) {
-      throw new IllegalStateException(
-          "Secret " + shard.getSpec().getSecrets().getSuperuser() + " is missing");
-    }
-    return new Credentials(
-        ClusterSecrets.value(secret, ClusterSecretModel.USERNAME),
-        ClusterSecrets.value(secret, ClusterSecretModel.PASSWORD));
+    return Credentials.superuser(client, shard);
   }
 }

@@ -125,13 +125,21 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   private final ShardStatusUpdater statusUpdater;
   private final KubernetesEvents events;
   private final Optional<FailoverStep> failover;
+  private final Optional<PartitionStep> partitions;
 
-  /** {@code failover}: empty when the operator runs without its instance monitor. */
+  /**
+   * {@code failover} and {@code partitions}: empty when the operator runs without access to
+   * PostgreSQL (no instance monitor).
+   */
   public PostgresShardReconciler(
-      ShardStatusUpdater statusUpdater, KubernetesEvents events, Optional<FailoverStep> failover) {
+      ShardStatusUpdater statusUpdater,
+      KubernetesEvents events,
+      Optional<FailoverStep> failover,
+      Optional<PartitionStep> partitions) {
     this.statusUpdater = statusUpdater;
     this.events = events;
     this.failover = failover;
+    this.partitions = partitions;
   }
 
   /**
@@ -182,6 +190,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
     List<EventSource<?, PostgresShard>> sources =
         new ArrayList<>(List.of(configMaps, services, pods));
     failover.ifPresent(f -> sources.add(f.eventSource()));
+    partitions.ifPresent(p -> sources.add(p.eventSource()));
     return sources;
   }
 
@@ -212,10 +221,23 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         // a switchover that was refused or failed wrote status and annotations
         shard = outcome.shard();
       }
-      ShardObservation seen = observe(shard, context, problems, decision, probed);
+      PartitionStep.Outcome maintenance = null;
+      if (partitions.isPresent() && problems.isEmpty()) {
+        maintenance = partitions.get().run(shard, pods(shard, context));
+      }
+      ShardObservation seen = observe(shard, context, problems, decision, probed, maintenance);
       UpdateControl<PostgresShard> control =
           updateStatus(shard, context, statusUpdater.update(shard.getStatus(), seen), problems);
-      return failover.isPresent() ? control.rescheduleAfter(RESYNC.toMillis()) : control;
+      if (failover.isEmpty()) {
+        return control;
+      }
+      Duration next = RESYNC;
+      if (maintenance != null
+          && maintenance.nextCheck().isPresent()
+          && maintenance.nextCheck().get().compareTo(next) < 0) {
+        next = maintenance.nextCheck().get();
+      }
+      return control.rescheduleAfter(next.toMillis());
     }
   }
 
@@ -241,7 +263,8 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       Context<PostgresShard> context,
       List<SpecProblem> problems,
       FailoverDecision decision,
-      Optional<ProbeLoops.Snapshot> probed) {
+      Optional<ProbeLoops.Snapshot> probed,
+      PartitionStep.Outcome maintenance) {
     List<ShardObservation.Instance> instances =
         pods(shard, context).stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
@@ -276,7 +299,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         problems.stream().map(SpecProblem::toString).toList(),
         decision,
         probed.map(ProbeLoops.Snapshot::shard).orElse(null),
-        probed.map(ProbeLoops.Snapshot::at).orElse(null));
+        probed.map(ProbeLoops.Snapshot::at).orElse(null),
+        shard.getSpec().getPartitions().size(),
+        maintenance == null ? null : maintenance.partitions());
   }
 
   private UpdateControl<PostgresShard> updateStatus(

@@ -1,5 +1,6 @@
 package io.pgshard.operator.status;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.api.v1alpha1.ShardSummary;
@@ -120,14 +121,44 @@ public final class ClusterStatusUpdater {
       conditions.set(
           Conditions.PARTITIONS_READY, true, Reasons.NO_PARTITIONS, "no partition schedules");
     } else {
-      conditions.set(
-          Conditions.PARTITIONS_READY,
-          Conditions.UNKNOWN,
-          Reasons.MAINTENANCE_NOT_AVAILABLE,
-          "partition maintenance is not implemented in this operator version yet");
+      partitionsCondition(conditions, sorted, wanted);
     }
     next.setConditions(conditions.build());
     return next;
+  }
+
+  /** Every shard's PartitionsReady, summed up: False names each failing shard. */
+  private static void partitionsCondition(
+      Conditions conditions, List<PostgresShard> shards, int wanted) {
+    List<String> failing = new ArrayList<>();
+    List<String> pending = new ArrayList<>();
+    String reason = null;
+    for (PostgresShard shard : shards) {
+      List<Condition> list =
+          shard.getStatus() == null ? List.of() : shard.getStatus().getConditions();
+      var c = Conditions.find(list, Conditions.PARTITIONS_READY);
+      if (c.isEmpty() || Conditions.UNKNOWN.equals(c.get().getStatus())) {
+        pending.add(shard.getMetadata().getName());
+      } else if (Conditions.FALSE.equals(c.get().getStatus())) {
+        reason = reason == null ? c.get().getReason() : reason;
+        failing.add(shard.getMetadata().getName() + ": " + c.get().getMessage());
+      }
+    }
+    if (!failing.isEmpty()) {
+      conditions.set(Conditions.PARTITIONS_READY, false, reason, String.join("; ", failing));
+    } else if (!pending.isEmpty() || shards.size() < wanted) {
+      conditions.set(
+          Conditions.PARTITIONS_READY,
+          Conditions.UNKNOWN,
+          Reasons.PENDING,
+          "partition maintenance has not run on " + (pending.isEmpty() ? "every shard" : pending));
+    } else {
+      conditions.set(
+          Conditions.PARTITIONS_READY,
+          true,
+          Reasons.MAINTAINED,
+          "partitions maintained on all " + shards.size() + " shards");
+    }
   }
 
   private static ShardSummary summary(PostgresShard shard) {

@@ -17,7 +17,8 @@ public final class Reasons {
   public static final String STABLE = "Stable";
   public static final String AS_EXPECTED = "AsExpected";
   public static final String NO_PARTITIONS = "NoPartitions";
-  public static final String MAINTENANCE_NOT_AVAILABLE = "MaintenanceNotAvailable";
+  public static final String PENDING = "Pending";
+  public static final String MAINTAINED = "Maintained";
   public static final String HASH_RANGES_CHANGED = "HashRangesChanged";
 
   private Reasons() {}

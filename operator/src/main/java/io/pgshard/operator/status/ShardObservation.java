@@ -1,5 +1,6 @@
 package io.pgshard.operator.status;
 
+import io.pgshard.operator.api.v1alpha1.PartitionStatus;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.failover.ObservedShard;
 import java.time.Instant;
@@ -12,6 +13,9 @@ import java.util.List;
  * @param probed what the instance monitor last published for status (timelines, WAL positions), or
  *     null when the shard has not been probed (or the monitor is off)
  * @param probedAt when {@code probed} was observed, or null
+ * @param partitionTables how many tables the spec's partition schedules name
+ * @param partitions maintenance results per table, or null when there is nothing new (the previous
+ *     status is kept)
  */
 public record ShardObservation(
     long generation,
@@ -24,7 +28,9 @@ public record ShardObservation(
     List<String> problems,
     FailoverDecision failover,
     ObservedShard probed,
-    Instant probedAt) {
+    Instant probedAt,
+    int partitionTables,
+    List<PartitionStatus> partitions) {
 
   /** One PostgreSQL pod: its role label (null until the operator sets one) and readiness. */
   public record Instance(String name, String role, boolean ready) {}
@@ -32,5 +38,6 @@ public record ShardObservation(
   public ShardObservation {
     instances = List.copyOf(instances);
     problems = List.copyOf(problems);
+    partitions = partitions == null ? null : List.copyOf(partitions);
   }
 }

@@ -1,6 +1,7 @@
 package io.pgshard.operator.status;
 
 import io.pgshard.operator.api.v1alpha1.InstanceStatus;
+import io.pgshard.operator.api.v1alpha1.PartitionStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.failover.InstanceObservation;
@@ -32,7 +33,10 @@ public final class ShardStatusUpdater {
     // failover bookkeeping and partition results belong to their controllers: carried over
     next.setTargetPrimary(prev.getTargetPrimary());
     next.setLastFailover(prev.getLastFailover());
-    next.setPartitions(prev.getPartitions());
+    next.setPartitions(
+        seen.partitionTables() == 0
+            ? List.of()
+            : seen.partitions() == null ? prev.getPartitions() : seen.partitions());
     next.setInstances(instances(prev.getInstances(), seen));
     next.setInstancesProbedAt(
         seen.probed() == null ? prev.getInstancesProbedAt() : seen.probedAt().toString());
@@ -77,6 +81,7 @@ public final class ShardStatusUpdater {
           poolerReady ? Reasons.ALL_READY : Reasons.POOLER_NOT_READY,
           seen.poolerReady() + " of " + seen.poolerDesired() + " PgBouncer pods ready");
     }
+    partitionsCondition(conditions, seen.partitionTables(), next.getPartitions());
     failoverConditions(conditions, seen.failover());
     conditions.carry(Conditions.SWITCHOVER_COMPLETED);
     next.setConditions(conditions.build());
@@ -84,6 +89,44 @@ public final class ShardStatusUpdater {
   }
 
   private static final String PROBE_FAILED = "PrimaryProbeFailed";
+
+  /**
+   * PartitionsReady, present while the spec has partition schedules: True once every table was
+   * maintained without error, False with the first failing table's reason, Unknown before the first
+   * run.
+   */
+  private static void partitionsCondition(
+      Conditions conditions, int tables, List<PartitionStatus> results) {
+    if (tables == 0) {
+      return;
+    }
+    List<PartitionStatus> failed = results.stream().filter(p -> p.getReason() != null).toList();
+    if (!failed.isEmpty()) {
+      conditions.set(
+          Conditions.PARTITIONS_READY,
+          false,
+          failed.get(0).getReason(),
+          String.join("; ", failed.stream().map(p -> p.getTable() + ": " + p.getError()).toList()));
+    } else if (results.size() < tables) {
+      conditions.set(
+          Conditions.PARTITIONS_READY,
+          Conditions.UNKNOWN,
+          Reasons.PENDING,
+          "partition maintenance has not run yet");
+    } else {
+      conditions.set(
+          Conditions.PARTITIONS_READY,
+          true,
+          Reasons.MAINTAINED,
+          String.join(
+              "; ",
+              results.stream()
+                  .map(
+                      p ->
+                          p.getTable() + ": " + p.getCount() + " partitions up to " + p.getNewest())
+                  .toList()));
+    }
+  }
 
   /** A new shard waiting for its first instance is bootstrapping, not failing over. */
   private static boolean blocks(FailoverDecision decision) {

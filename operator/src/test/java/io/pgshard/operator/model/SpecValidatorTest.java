@@ -100,4 +100,23 @@ class SpecValidatorTest {
         .extracting(SpecProblem::field)
         .containsExactly("spec.partitions[1].table");
   }
+
+  @Test
+  void aScheduleThatIsNotCronAndATableTooLongForPartitionNamesAreRefused() {
+    PartitionSpec a = new PartitionSpec();
+    a.setTable("public.events");
+    a.setColumn("created_at");
+    a.setSchedule("0 25 * * *");
+    PartitionSpec b = new PartitionSpec();
+    b.setTable("t" + "x".repeat(53));
+    b.setColumn("created_at");
+    assertThat(problems(s -> s.setPartitions(List.of(a, b)), 0))
+        .extracting(SpecProblem::field, SpecProblem::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "spec.partitions[0].schedule", "hour 25 is outside 0-23"),
+            org.assertj.core.groups.Tuple.tuple(
+                "spec.partitions[1].table",
+                "is too long: its partition names would pass PostgreSQL's 63-byte limit"));
+  }
 }

@@ -88,6 +88,13 @@ class OperatorSwitchoverIT {
               () -> {
                 assertThat(s.role(0)).isEqualTo("replica");
                 assertThat(s.shard().getStatus().getReadyInstances()).isEqualTo(3);
+                // status may still count the fenced pod from before it was deleted: ask it
+                try (Connection db = s.local().superuser(0, "postgres");
+                    var st = db.createStatement();
+                    var rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                  rs.next();
+                  assertThat(rs.getBoolean(1)).isTrue();
+                }
               });
       writer.close();
 

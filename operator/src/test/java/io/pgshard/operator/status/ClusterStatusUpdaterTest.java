@@ -102,8 +102,20 @@ class ClusterStatusUpdaterTest {
     assertThat(ready.getMessage()).contains("spec.shards");
   }
 
+  static PostgresShard withPartitions(PostgresShard shard, String status, String reason) {
+    shard
+        .getStatus()
+        .setConditions(
+            new Conditions(shard.getStatus().getConditions(), 1, Instant.EPOCH)
+                .carry("Ready")
+                .carry("PoolerReady")
+                .set("PartitionsReady", status, reason, "events: " + reason)
+                .build());
+    return shard;
+  }
+
   @Test
-  void partitionsReadyIsHonestAboutMaintenanceNotExistingYet() {
+  void partitionsReadySumsUpTheShardsAndNamesTheOnesThatFail() {
     assertThat(
             Conditions.reason(
                 updater.update(cluster, List.of(), List.of()).getConditions(), "PartitionsReady"))
@@ -111,14 +123,52 @@ class ClusterStatusUpdaterTest {
     PartitionSpec events = new PartitionSpec();
     events.setTable("public.events");
     events.setColumn("created_at");
-    ShardedCluster withPartitions = TestClusters.cluster(2, s -> s.getPartitions().add(events));
-    var condition =
+    ShardedCluster partitioned = TestClusters.cluster(2, s -> s.getPartitions().add(events));
+
+    var pending =
         Conditions.find(
-                updater.update(withPartitions, List.of(), List.of()).getConditions(),
+                updater
+                    .update(
+                        partitioned,
+                        List.of(
+                            withPartitions(shard(0, "Ready", true, true), "True", "Maintained"),
+                            withPartitions(shard(1, "Ready", true, true), "Unknown", "Pending")),
+                        List.of())
+                    .getConditions(),
                 "PartitionsReady")
             .orElseThrow();
-    assertThat(condition.getStatus()).isEqualTo("Unknown");
-    assertThat(condition.getMessage()).contains("not implemented");
+    assertThat(pending.getStatus()).isEqualTo("Unknown");
+    assertThat(pending.getMessage()).contains("orders-shard-1");
+
+    var failing =
+        Conditions.find(
+                updater
+                    .update(
+                        partitioned,
+                        List.of(
+                            withPartitions(shard(0, "Ready", true, true), "True", "Maintained"),
+                            withPartitions(
+                                shard(1, "Ready", true, true), "False", "TableNotFound")),
+                        List.of())
+                    .getConditions(),
+                "PartitionsReady")
+            .orElseThrow();
+    assertThat(failing.getStatus()).isEqualTo("False");
+    assertThat(failing.getReason()).isEqualTo("TableNotFound");
+    assertThat(failing.getMessage()).isEqualTo("orders-shard-1: events: TableNotFound");
+
+    assertThat(
+            Conditions.isTrue(
+                updater
+                    .update(
+                        partitioned,
+                        List.of(
+                            withPartitions(shard(0, "Ready", true, true), "True", "Maintained"),
+                            withPartitions(shard(1, "Ready", true, true), "True", "Maintained")),
+                        List.of())
+                    .getConditions(),
+                "PartitionsReady"))
+        .isTrue();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgshard.operator.api.v1alpha1.FailoverRecord;
 import io.pgshard.operator.api.v1alpha1.InstanceStatus;
+import io.pgshard.operator.api.v1alpha1.PartitionStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.failover.InstanceObservation;
@@ -24,7 +25,7 @@ class ShardStatusUpdaterTest {
   static ShardObservation seen(
       List<Instance> instances, boolean initialized, int poolerReady, List<String> problems) {
     return new ShardObservation(
-        3, 2, instances, initialized, true, 2, poolerReady, problems, null, null, null);
+        3, 2, instances, initialized, true, 2, poolerReady, problems, null, null, null, 0, null);
   }
 
   static final Instance PRIMARY = new Instance("s-0", "primary", true);
@@ -185,7 +186,9 @@ class ShardStatusUpdaterTest {
                 List.of(),
                 null,
                 probed,
-                at));
+                at,
+                0,
+                null));
 
     assertThat(next.getInstancesProbedAt()).isEqualTo("2026-11-21T09:59:58Z");
     InstanceStatus primary = next.getInstances().get(0);
@@ -213,7 +216,72 @@ class ShardStatusUpdaterTest {
         List.of(),
         decision,
         null,
+        null,
+        0,
         null);
+  }
+
+  static ShardObservation partitions(int tables, List<PartitionStatus> results) {
+    return new ShardObservation(
+        3,
+        2,
+        List.of(PRIMARY, REPLICA),
+        true,
+        false,
+        0,
+        0,
+        List.of(),
+        null,
+        null,
+        null,
+        tables,
+        results);
+  }
+
+  static PartitionStatus result(String table, String reason, String error) {
+    PartitionStatus p = new PartitionStatus();
+    p.setTable(table);
+    p.setCount(4);
+    p.setNewest(table + "_p202702");
+    p.setReason(reason);
+    p.setError(error);
+    return p;
+  }
+
+  @Test
+  void partitionsReadyFollowsTheMaintenanceResultsAndIsAbsentWithoutSchedules() {
+    PostgresShardStatus pending = updater.update(null, partitions(2, null));
+    assertThat(Conditions.find(pending.getConditions(), Conditions.PARTITIONS_READY).orElseThrow())
+        .extracting(c -> c.getStatus(), c -> c.getReason())
+        .containsExactly("Unknown", "Pending");
+
+    PostgresShardStatus failed =
+        updater.update(
+            pending,
+            partitions(
+                2,
+                List.of(
+                    result("events", null, null),
+                    result("clicks", "LockTimeout", "waited 2000 ms"))));
+    var condition =
+        Conditions.find(failed.getConditions(), Conditions.PARTITIONS_READY).orElseThrow();
+    assertThat(condition.getStatus()).isEqualTo("False");
+    assertThat(condition.getReason()).isEqualTo("LockTimeout");
+    assertThat(condition.getMessage()).isEqualTo("clicks: waited 2000 ms");
+
+    // nothing new from maintenance: the results stay
+    PostgresShardStatus carried = updater.update(failed, partitions(2, null));
+    assertThat(carried.getPartitions()).hasSize(2);
+
+    PostgresShardStatus ok =
+        updater.update(
+            carried,
+            partitions(2, List.of(result("events", null, null), result("clicks", null, null))));
+    assertThat(Conditions.isTrue(ok.getConditions(), Conditions.PARTITIONS_READY)).isTrue();
+
+    PostgresShardStatus none = updater.update(ok, partitions(0, null));
+    assertThat(Conditions.find(none.getConditions(), Conditions.PARTITIONS_READY)).isEmpty();
+    assertThat(none.getPartitions()).isEmpty();
   }
 
   @Test

@@ -19,8 +19,32 @@ public class PartitionStatus {
   @JsonPropertyDescription("When maintenance last ran (RFC 3339).")
   private String lastMaintenance;
 
+  @JsonPropertyDescription("Attached range partitions (the DEFAULT partition not counted).")
+  private Integer count;
+
+  @JsonPropertyDescription(
+      "Why the last maintenance failed (TableNotFound, NotRangePartitioned, ColumnMismatch,"
+          + " LockTimeout, MaintenanceFailed); absent when it succeeded.")
+  private String reason;
+
   @JsonPropertyDescription("Last maintenance error, if any.")
   private String error;
+
+  public Integer getCount() {
+    return count;
+  }
+
+  public void setCount(Integer count) {
+    this.count = count;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
 
   public String getTable() {
     return table;
