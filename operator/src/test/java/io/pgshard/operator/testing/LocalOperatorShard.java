@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.operator.OperatorMain;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.model.Labels;
@@ -31,6 +32,7 @@ public final class LocalOperatorShard implements AutoCloseable {
   private final LocalShards shards = new LocalShards();
   private LocalKubelet kubelet;
   private LocalShard local;
+  private OperatorMain operator;
 
   /**
    * Starts the operator, applies {@code samples/minimal.yaml} with one shard of {@code instances}
@@ -39,7 +41,8 @@ public final class LocalOperatorShard implements AutoCloseable {
   public static LocalOperatorShard start(int instances, Consumer<ShardedCluster> customize) {
     LocalOperatorShard s = new LocalOperatorShard();
     try {
-      s.kube.startOperator(Clock.systemUTC(), Map.of("PGSHARD_INSTANCE_MONITOR", "true"));
+      s.operator =
+          s.kube.startOperator(Clock.systemUTC(), Map.of("PGSHARD_INSTANCE_MONITOR", "true"));
       ShardedCluster cluster = Samples.cluster(s.client, "minimal.yaml");
       cluster.getMetadata().setNamespace(NS);
       cluster.getSpec().setShards(1);
@@ -70,6 +73,11 @@ public final class LocalOperatorShard implements AutoCloseable {
       s.close();
       throw e;
     }
+  }
+
+  /** The operator's metrics, as /metrics serves them. */
+  public String metrics() {
+    return operator.registry().scrape();
   }
 
   public KubernetesClient client() {
