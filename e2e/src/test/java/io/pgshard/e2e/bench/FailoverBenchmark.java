@@ -76,18 +76,11 @@ class FailoverBenchmark {
     return out.toString();
   }
 
-  static String row(String name, List<Double> sorted) {
-    return String.format(
-        Locale.ROOT,
-        "%-22s %-8.2f %-8.2f %-8.2f%n",
-        name,
-        sorted.get(0),
-        median(sorted),
-        sorted.get(sorted.size() - 1));
+  static String row(String name, List<Double> values) {
+    return Stats.row(name, 22, 8, 2, values);
   }
 
-  static double median(List<Double> sorted) {
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  static double median(List<Double> values) {
+    return Stats.median(values);
   }
 }

@@ -184,19 +184,10 @@ class PartitionBenchmark {
   }
 
   static String row(String name, List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    return String.format(
-        Locale.ROOT,
-        "%-40s %-9.1f %-9.1f %-9.1f%n",
-        name,
-        sorted.get(0),
-        median(sorted),
-        sorted.get(sorted.size() - 1));
+    return Stats.row(name, 40, 9, 1, values);
   }
 
   static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return Stats.median(values);
   }
 }

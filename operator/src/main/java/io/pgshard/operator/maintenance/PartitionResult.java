@@ -47,7 +47,7 @@ public record PartitionResult(
         table, created, retired, movedRows, notes, oldest, newest, partitions, null, null);
   }
 
-  static PartitionResult failed(String table, String reason, String error) {
+  public static PartitionResult failed(String table, String reason, String error) {
     return new PartitionResult(
         table, List.of(), List.of(), 0, List.of(), null, null, 0, reason, error);
   }

@@ -138,15 +138,8 @@ public final class PartitionStep {
       for (PartitionSpec spec : shard.getSpec().getPartitions()) {
         if (results.stream().noneMatch(r -> r.table().equals(spec.getTable()))) {
           results.add(
-              new PartitionResult(
+              PartitionResult.failed(
                   spec.getTable(),
-                  List.of(),
-                  List.of(),
-                  0,
-                  List.of(),
-                  null,
-                  null,
-                  0,
                   PartitionResult.MAINTENANCE_FAILED,
                   "could not reach " + pod + ": " + e.getMessage()));
         }
