@@ -16,7 +16,7 @@ import io.pgshard.operator.reconciler.FailoverStep;
 import io.pgshard.operator.reconciler.InstanceEventSource;
 import io.pgshard.operator.reconciler.InstanceMetrics;
 import io.pgshard.operator.reconciler.KubernetesEvents;
-import io.pgshard.operator.reconciler.PartitionStep;
+import io.pgshard.operator.reconciler.MaintenanceStep;
 import io.pgshard.operator.reconciler.PostgresShardReconciler;
 import io.pgshard.operator.reconciler.ShardedClusterReconciler;
 import io.pgshard.operator.status.ClusterStatusUpdater;
@@ -109,7 +109,7 @@ public final class OperatorMain implements AutoCloseable {
         this::namespaces);
     operator.register(
         new PostgresShardReconciler(
-            new ShardStatusUpdater(clock), events, failoverStep(events), partitionStep(events)),
+            new ShardStatusUpdater(clock), events, failoverStep(events), maintenanceStep(events)),
         this::namespaces);
     http =
         new HttpEndpoints(
@@ -140,13 +140,13 @@ public final class OperatorMain implements AutoCloseable {
     return Optional.of(new FailoverStep(client, monitor, probes, events, registry, clock));
   }
 
-  /** Partition maintenance needs PostgreSQL as much as failover does: on with the monitor. */
-  private Optional<PartitionStep> partitionStep(KubernetesEvents events) {
+  /** Schema and partition maintenance need PostgreSQL as failover does: on with the monitor. */
+  private Optional<MaintenanceStep> maintenanceStep(KubernetesEvents events) {
     if (!config.instanceMonitor()) {
       return Optional.empty();
     }
     maintenance = Executors.newFixedThreadPool(MAINTENANCE_THREADS, daemon("pgshard-maintenance"));
-    return Optional.of(new PartitionStep(client, maintenance, events, registry, clock));
+    return Optional.of(new MaintenanceStep(client, maintenance, events, registry, clock));
   }
 
   private static ThreadFactory daemon(String name) {

@@ -125,21 +125,21 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   private final ShardStatusUpdater statusUpdater;
   private final KubernetesEvents events;
   private final Optional<FailoverStep> failover;
-  private final Optional<PartitionStep> partitions;
+  private final Optional<MaintenanceStep> maintenanceStep;
 
   /**
-   * {@code failover} and {@code partitions}: empty when the operator runs without access to
-   * PostgreSQL (no instance monitor).
+   * {@code failover} and {@code maintenanceStep} (schema and partitions): empty when the operator
+   * runs without access to PostgreSQL (no instance monitor).
    */
   public PostgresShardReconciler(
       ShardStatusUpdater statusUpdater,
       KubernetesEvents events,
       Optional<FailoverStep> failover,
-      Optional<PartitionStep> partitions) {
+      Optional<MaintenanceStep> maintenanceStep) {
     this.statusUpdater = statusUpdater;
     this.events = events;
     this.failover = failover;
-    this.partitions = partitions;
+    this.maintenanceStep = maintenanceStep;
   }
 
   /**
@@ -190,7 +190,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
     List<EventSource<?, PostgresShard>> sources =
         new ArrayList<>(List.of(configMaps, services, pods));
     failover.ifPresent(f -> sources.add(f.eventSource()));
-    partitions.ifPresent(p -> sources.add(p.eventSource()));
+    maintenanceStep.ifPresent(m -> sources.add(m.eventSource()));
     return sources;
   }
 
@@ -221,9 +221,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         // a switchover that was refused or failed wrote status and annotations
         shard = outcome.shard();
       }
-      PartitionStep.Outcome maintenance = null;
-      if (partitions.isPresent() && problems.isEmpty()) {
-        maintenance = partitions.get().run(shard, pods(shard, context));
+      MaintenanceStep.Outcome maintenance = null;
+      if (maintenanceStep.isPresent() && problems.isEmpty()) {
+        maintenance = maintenanceStep.get().run(shard, pods(shard, context));
       }
       ShardObservation seen = observe(shard, context, problems, decision, probed, maintenance);
       UpdateControl<PostgresShard> control =
@@ -264,7 +264,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       List<SpecProblem> problems,
       FailoverDecision decision,
       Optional<ProbeLoops.Snapshot> probed,
-      PartitionStep.Outcome maintenance) {
+      MaintenanceStep.Outcome maintenance) {
     List<ShardObservation.Instance> instances =
         pods(shard, context).stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
@@ -301,7 +301,10 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         probed.map(ProbeLoops.Snapshot::shard).orElse(null),
         probed.map(ProbeLoops.Snapshot::at).orElse(null),
         shard.getSpec().getPartitions().size(),
-        maintenance == null ? null : maintenance.partitions());
+        maintenance == null ? null : maintenance.partitions(),
+        shard.getSpec().getSchema() != null
+            && shard.getSpec().getSchema().getConfigMapRef() != null,
+        maintenance == null ? null : maintenance.schema());
   }
 
   private UpdateControl<PostgresShard> updateStatus(

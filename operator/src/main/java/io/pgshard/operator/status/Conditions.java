@@ -24,6 +24,7 @@ public final class Conditions {
   public static final String FAILOVER_REFUSED = "FailoverRefused";
   public static final String PRIMARY_UNREACHABLE_FROM_OPERATOR = "PrimaryUnreachableFromOperator";
   public static final String SWITCHOVER_COMPLETED = "SwitchoverCompleted";
+  public static final String SCHEMA_APPLIED = "SchemaApplied";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

@@ -16,6 +16,9 @@ import java.util.List;
  * @param partitionTables how many tables the spec's partition schedules name
  * @param partitions maintenance results per table, or null when there is nothing new (the previous
  *     status is kept)
+ * @param schemaWanted whether the spec names a schema
+ * @param schema whether the spec's schema is applied; null when the spec names none or nothing new
+ *     is known (the condition is kept)
  */
 public record ShardObservation(
     long generation,
@@ -30,7 +33,18 @@ public record ShardObservation(
     ObservedShard probed,
     Instant probedAt,
     int partitionTables,
-    List<PartitionStatus> partitions) {
+    List<PartitionStatus> partitions,
+    boolean schemaWanted,
+    Schema schema) {
+
+  /**
+   * The schema on the shard's primary: applied (true), failed (false) or not yet tried (null), with
+   * a CamelCase reason and a message.
+   */
+  public record Schema(Boolean applied, String reason, String message) {
+    public static final Schema PENDING =
+        new Schema(null, "Pending", "the schema has not been applied yet");
+  }
 
   /** One PostgreSQL pod: its role label (null until the operator sets one) and readiness. */
   public record Instance(String name, String role, boolean ready) {}

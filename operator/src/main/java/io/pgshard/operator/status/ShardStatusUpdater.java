@@ -82,6 +82,17 @@ public final class ShardStatusUpdater {
           seen.poolerReady() + " of " + seen.poolerDesired() + " PgBouncer pods ready");
     }
     partitionsCondition(conditions, seen.partitionTables(), next.getPartitions());
+    if (seen.schema() != null) {
+      conditions.set(
+          Conditions.SCHEMA_APPLIED,
+          seen.schema().applied() == null
+              ? Conditions.UNKNOWN
+              : seen.schema().applied() ? Conditions.TRUE : Conditions.FALSE,
+          seen.schema().reason(),
+          seen.schema().message());
+    } else if (seen.schemaWanted()) {
+      conditions.carry(Conditions.SCHEMA_APPLIED);
+    }
     failoverConditions(conditions, seen.failover());
     conditions.carry(Conditions.SWITCHOVER_COMPLETED);
     next.setConditions(conditions.build());

@@ -8,8 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.pgshard.operator.api.v1alpha1.ConfigMapKeyRef;
 import io.pgshard.operator.api.v1alpha1.PartitionSpec;
 import io.pgshard.operator.api.v1alpha1.PartitionStatus;
+import io.pgshard.operator.api.v1alpha1.SchemaSpec;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.testing.LocalOperatorShard;
@@ -112,6 +115,86 @@ class OperatorPartitionsIT {
     }
     assertThat(s.eventReasons()).contains("PartitionsMaintained");
     assertThat(s.metrics()).contains("pgshard_partitions{").contains("table=\"public.events\"");
+  }
+
+  @Test
+  void appliesTheSchemaFromItsConfigMapBeforeMaintainingPartitions() throws Exception {
+    s =
+        LocalOperatorShard.start(
+            1,
+            c -> {
+              c.getSpec().getPooler().setEnabled(false);
+              SchemaSpec schema = new SchemaSpec();
+              ConfigMapKeyRef ref = new ConfigMapKeyRef();
+              ref.setName("app-schema");
+              ref.setKey("schema.sql");
+              schema.setConfigMapRef(ref);
+              c.getSpec().setSchema(schema);
+              PartitionSpec events = new PartitionSpec();
+              events.setTable("public.events");
+              events.setColumn("created_at");
+              c.getSpec().getPartitions().add(events);
+            });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition schema = condition("SchemaApplied");
+              assertThat(schema).isNotNull();
+              assertThat(schema.getStatus()).isEqualTo("False");
+              assertThat(schema.getReason()).isEqualTo("SchemaFailed");
+              assertThat(schema.getMessage()).isEqualTo("ConfigMap app-schema does not exist");
+              assertThat(condition().getReason()).isEqualTo("TableNotFound");
+            });
+
+    s.client()
+        .configMaps()
+        .inNamespace(NS)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("app-schema")
+                .endMetadata()
+                .addToData(
+                    "schema.sql",
+                    "CREATE TABLE public.events (created_at timestamptz NOT NULL)"
+                        + " PARTITION BY RANGE (created_at);\n"
+                        + "CREATE TABLE public.events_default PARTITION OF public.events DEFAULT;\n")
+                .build())
+        .create();
+    // a spec change runs maintenance at once (otherwise the failed run is retried in 5 minutes)
+    s.client()
+        .resources(ShardedCluster.class)
+        .inNamespace(NS)
+        .withName(CLUSTER)
+        .edit(
+            c -> {
+              c.getSpec().getPartitions().get(0).setPremake(1);
+              return c;
+            });
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(condition("SchemaApplied").getStatus()).isEqualTo("True");
+              assertThat(condition("SchemaApplied").getReason()).isEqualTo("Applied");
+              assertThat(condition().getStatus()).isEqualTo("True");
+              assertThat(s.shard().getStatus().getPartitions().get(0).getCount()).isEqualTo(2);
+            });
+    assertThat(s.eventReasons()).contains("SchemaFailed", "SchemaApplied");
+    try (Connection db = s.local().superuser(0, "app");
+        Statement st = db.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT tableowner FROM pg_tables WHERE tablename = 'events'")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("app");
+    }
+  }
+
+  Condition condition(String type) {
+    var status = s.shard().getStatus();
+    return status == null ? null : Conditions.find(status.getConditions(), type).orElse(null);
   }
 
   Condition condition() {

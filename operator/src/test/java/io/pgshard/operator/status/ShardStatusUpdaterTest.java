@@ -25,7 +25,21 @@ class ShardStatusUpdaterTest {
   static ShardObservation seen(
       List<Instance> instances, boolean initialized, int poolerReady, List<String> problems) {
     return new ShardObservation(
-        3, 2, instances, initialized, true, 2, poolerReady, problems, null, null, null, 0, null);
+        3,
+        2,
+        instances,
+        initialized,
+        true,
+        2,
+        poolerReady,
+        problems,
+        null,
+        null,
+        null,
+        0,
+        null,
+        false,
+        null);
   }
 
   static final Instance PRIMARY = new Instance("s-0", "primary", true);
@@ -188,6 +202,8 @@ class ShardStatusUpdaterTest {
                 probed,
                 at,
                 0,
+                null,
+                false,
                 null));
 
     assertThat(next.getInstancesProbedAt()).isEqualTo("2026-11-21T09:59:58Z");
@@ -218,6 +234,8 @@ class ShardStatusUpdaterTest {
         null,
         null,
         0,
+        null,
+        false,
         null);
   }
 
@@ -235,7 +253,9 @@ class ShardStatusUpdaterTest {
         null,
         null,
         tables,
-        results);
+        results,
+        false,
+        null);
   }
 
   static PartitionStatus result(String table, String reason, String error) {

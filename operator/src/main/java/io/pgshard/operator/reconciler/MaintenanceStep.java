@@ -1,19 +1,23 @@
 package io.pgshard.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pgshard.operator.api.v1alpha1.ConfigMapKeyRef;
 import io.pgshard.operator.api.v1alpha1.PartitionSpec;
 import io.pgshard.operator.api.v1alpha1.PartitionStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.maintenance.PartitionMaintainer;
 import io.pgshard.operator.maintenance.PartitionResult;
+import io.pgshard.operator.maintenance.SchemaBootstrap;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ShardStatefulSetModel;
 import io.pgshard.operator.monitor.DirectConnection;
 import io.pgshard.operator.partitions.MaintenanceTrigger;
+import io.pgshard.operator.status.ShardObservation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -36,12 +40,18 @@ import org.slf4j.LoggerFactory;
  * shard) never waits for it. When the run ends, the shard is reconciled again and its results go to
  * {@code status.partitions[]} and the PartitionsReady condition.
  */
-public final class PartitionStep {
+public final class MaintenanceStep {
 
-  /** What the reconcile publishes, and when to look again. */
-  record Outcome(List<PartitionStatus> partitions, Optional<Duration> nextCheck) {}
+  /**
+   * What the reconcile publishes, and when to look again. {@code schema}: null when the spec names
+   * no schema; a pending result before the first run.
+   */
+  record Outcome(
+      List<PartitionStatus> partitions,
+      ShardObservation.Schema schema,
+      Optional<Duration> nextCheck) {}
 
-  private static final Logger LOG = LoggerFactory.getLogger(PartitionStep.class);
+  private static final Logger LOG = LoggerFactory.getLogger(MaintenanceStep.class);
   private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(2);
   private static final int SOCKET_TIMEOUT_SECONDS = 120;
 
@@ -58,9 +68,10 @@ public final class PartitionStep {
     MaintenanceTrigger last;
     Future<?> running;
     Map<String, PartitionStatus> results = new HashMap<>();
+    ShardObservation.Schema schema = ShardObservation.Schema.PENDING;
   }
 
-  public PartitionStep(
+  public MaintenanceStep(
       KubernetesClient client,
       ExecutorService workers,
       KubernetesEvents events,
@@ -80,37 +91,68 @@ public final class PartitionStep {
   Outcome run(PostgresShard shard, List<Pod> pods) {
     ResourceID id = ResourceID.fromResource(shard);
     List<PartitionSpec> specs = shard.getSpec().getPartitions();
-    if (specs.isEmpty()) {
+    ConfigMapKeyRef schemaRef = schemaRef(shard);
+    if (specs.isEmpty() && schemaRef == null) {
       states.remove(id);
-      return new Outcome(List.of(), Optional.empty());
+      return new Outcome(List.of(), null, Optional.empty());
     }
     State state = states.computeIfAbsent(id, k -> new State());
     synchronized (state) {
       Optional<Pod> primary = primary(pods);
-      if (state.running != null && !state.running.isDone()) {
-        return new Outcome(statuses(state, specs), Optional.empty());
-      }
-      if (primary.isEmpty()) {
-        // no primary to run on: maintenance waits for one (a new primary is a trigger)
-        return new Outcome(statuses(state, specs), Optional.empty());
+      if ((state.running != null && !state.running.isDone()) || primary.isEmpty()) {
+        // a run is under way, or there is no primary to run on (a new primary is a trigger)
+        return outcome(state, specs, schemaRef, Optional.empty());
       }
       String pod = primary.get().getMetadata().getName();
       String ip = primary.get().getStatus().getPodIP();
-      String specKey = Serialization.asJson(specs);
+      String specKey = Serialization.asJson(List.of(specs, schemaRef == null ? "" : schemaRef));
       List<String> schedules = specs.stream().map(PartitionSpec::getSchedule).toList();
       Instant now = clock.instant();
       Optional<String> due = MaintenanceTrigger.due(state.last, specKey, pod, schedules, now);
       if (due.isPresent()) {
-        LOG.info("partition maintenance on {} ({})", pod, due.get());
+        LOG.info("maintenance on {} ({})", pod, due.get());
         Credentials superuser = Credentials.superuser(client, shard);
+        Script script = schemaRef == null ? null : script(shard, schemaRef);
         state.running =
-            workers.submit(() -> maintain(shard, id, state, specKey, pod, ip, superuser, now));
-        return new Outcome(statuses(state, specs), Optional.empty());
+            workers.submit(
+                () -> maintain(shard, id, state, specKey, pod, ip, superuser, script, now));
+        return outcome(state, specs, schemaRef, Optional.empty());
       }
       Instant next = MaintenanceTrigger.next(state.last, schedules);
-      return new Outcome(
-          statuses(state, specs), Optional.of(Duration.between(now, next).plusSeconds(1)));
+      return outcome(
+          state, specs, schemaRef, Optional.of(Duration.between(now, next).plusSeconds(1)));
     }
+  }
+
+  private static Outcome outcome(
+      State state, List<PartitionSpec> specs, ConfigMapKeyRef schemaRef, Optional<Duration> next) {
+    return new Outcome(statuses(state, specs), schemaRef == null ? null : state.schema, next);
+  }
+
+  private static ConfigMapKeyRef schemaRef(PostgresShard shard) {
+    var schema = shard.getSpec().getSchema();
+    return schema == null ? null : schema.getConfigMapRef();
+  }
+
+  /** The schema script, or why it cannot be read: a ConfigMap or key that is not there. */
+  private record Script(String source, String sql, String problem) {}
+
+  private Script script(PostgresShard shard, ConfigMapKeyRef ref) {
+    String source = "configmap/" + ref.getName() + "/" + ref.getKey();
+    ConfigMap map =
+        client
+            .configMaps()
+            .inNamespace(shard.getMetadata().getNamespace())
+            .withName(ref.getName())
+            .get();
+    if (map == null) {
+      return new Script(source, null, "ConfigMap " + ref.getName() + " does not exist");
+    }
+    String sql = map.getData() == null ? null : map.getData().get(ref.getKey());
+    if (sql == null) {
+      return new Script(source, null, "ConfigMap " + ref.getName() + " has no key " + ref.getKey());
+    }
+    return new Script(source, sql, null);
   }
 
   private void maintain(
@@ -121,20 +163,31 @@ public final class PartitionStep {
       String pod,
       String ip,
       Credentials superuser,
+      Script script,
       Instant startedAt) {
     String cluster = shard.getSpec().getClusterName();
     String name = shard.getMetadata().getName();
     long started = System.nanoTime();
     List<PartitionResult> results = new ArrayList<>();
+    ShardObservation.Schema schema = ShardObservation.Schema.PENDING;
     DirectConnection connections =
         new DirectConnection(
             p -> ip, ShardStatefulSetModel.POSTGRES_PORT, superuser.user(), superuser.password());
     try (Connection db =
         connections.open(pod, shard.getSpec().getDatabase().getName(), SOCKET_TIMEOUT_SECONDS)) {
+      // the schema first: it may create the tables the partitions are for
+      if (script != null) {
+        schema = schema(shard, db, script);
+      }
       for (PartitionSpec spec : shard.getSpec().getPartitions()) {
         results.add(maintainer.maintain(db, spec, clock.instant()));
       }
     } catch (SQLException | RuntimeException e) {
+      if (script != null && schema == ShardObservation.Schema.PENDING) {
+        schema =
+            new ShardObservation.Schema(
+                false, SCHEMA_FAILED, "could not reach " + pod + ": " + e.getMessage());
+      }
       for (PartitionSpec spec : shard.getSpec().getPartitions()) {
         if (results.stream().noneMatch(r -> r.table().equals(spec.getTable()))) {
           results.add(
@@ -154,11 +207,43 @@ public final class PartitionStep {
       for (PartitionResult r : results) {
         state.results.put(r.table(), status(state.results.get(r.table()), r, startedAt));
       }
-      state.last =
-          new MaintenanceTrigger(
-              specKey, pod, startedAt, results.stream().anyMatch(PartitionResult::failed));
+      if (script != null) {
+        state.schema = schema;
+      }
+      boolean failed =
+          results.stream().anyMatch(PartitionResult::failed)
+              || (script != null && Boolean.FALSE.equals(schema.applied()));
+      state.last = new MaintenanceTrigger(specKey, pod, startedAt, failed);
     }
     completions.completed(id);
+  }
+
+  static final String SCHEMA_FAILED = "SchemaFailed";
+
+  /** Applies the schema unless the shard's ledger has it; the outcome for status and events. */
+  private ShardObservation.Schema schema(PostgresShard shard, Connection db, Script script) {
+    String where = " on " + shard.getMetadata().getName();
+    if (script.problem() != null) {
+      events.warning(shard, SCHEMA_FAILED, script.problem() + where);
+      return new ShardObservation.Schema(false, SCHEMA_FAILED, script.problem());
+    }
+    SchemaBootstrap.Outcome outcome =
+        SchemaBootstrap.apply(
+            db, script.source(), script.sql(), shard.getSpec().getDatabase().getOwner());
+    switch (outcome.state()) {
+      case APPLIED -> {
+        events.normal(shard, "SchemaApplied", outcome.message() + where);
+        return new ShardObservation.Schema(true, "Applied", outcome.message());
+      }
+      case ALREADY_APPLIED -> {
+        return new ShardObservation.Schema(true, "AlreadyApplied", outcome.message());
+      }
+      default -> {
+        events.warning(shard, SCHEMA_FAILED, script.source() + where + ": " + outcome.message());
+        return new ShardObservation.Schema(
+            false, SCHEMA_FAILED, script.source() + ": " + outcome.message());
+      }
+    }
   }
 
   private void report(PostgresShard shard, PartitionResult r) {

@@ -1,0 +1,96 @@
+package io.pgshard.operator.maintenance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgshard.operator.testing.LocalShard;
+import io.pgshard.operator.testing.LocalShards;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The schema bootstrap on a real PostgreSQL 15 primary. */
+class SchemaBootstrapIT {
+
+  static LocalShards shards;
+  static LocalShard shard;
+
+  @BeforeAll
+  static void start() {
+    shards = new LocalShards();
+    shard = shards.withPrimaryAndStandbys(0);
+  }
+
+  @AfterAll
+  static void stop() {
+    shards.close();
+  }
+
+  static String single(Connection db, String sql) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  @Test
+  void appliesOnceAsTheDatabaseOwnerAndNeverAgain() throws Exception {
+    String script =
+        """
+        -- the events table
+        CREATE TABLE public.events (id bigint, created_at timestamptz NOT NULL)
+          PARTITION BY RANGE (created_at);
+        CREATE TABLE public.events_default PARTITION OF public.events DEFAULT;
+        """;
+    try (Connection db = shard.superuser(0, "app")) {
+      SchemaBootstrap.Outcome first = SchemaBootstrap.apply(db, "configmap/s/a", script, "app");
+      assertThat(first.state()).isEqualTo(SchemaBootstrap.State.APPLIED);
+      assertThat(first.message()).contains("2 statements");
+      assertThat(single(db, "SELECT tableowner FROM pg_tables WHERE tablename = 'events'"))
+          .isEqualTo("app");
+
+      assertThat(SchemaBootstrap.apply(db, "configmap/s/a", script, "app").state())
+          .isEqualTo(SchemaBootstrap.State.ALREADY_APPLIED);
+      SchemaBootstrap.Outcome changed =
+          SchemaBootstrap.apply(db, "configmap/s/a", script + "CREATE TABLE extra (a int);", "app");
+      assertThat(changed.state()).isEqualTo(SchemaBootstrap.State.ALREADY_APPLIED);
+      assertThat(changed.message()).contains("has changed since");
+      assertThat(single(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'extra'"))
+          .isEqualTo("0");
+    }
+  }
+
+  @Test
+  void aFailingStatementIsNamedAndNothingOfTheScriptStays() throws Exception {
+    String broken =
+        """
+        CREATE TABLE public.orders (id bigint);
+
+        CREATE TABLE public.lines (order_id bigint REFERENCES public.nowhere (id));
+        """;
+    try (Connection db = shard.superuser(0, "app")) {
+      SchemaBootstrap.Outcome failed = SchemaBootstrap.apply(db, "configmap/s/b", broken, "app");
+
+      assertThat(failed.state()).isEqualTo(SchemaBootstrap.State.FAILED);
+      assertThat(failed.message())
+          .startsWith("statement 2 (line 3: CREATE TABLE public.lines")
+          .contains("nowhere");
+      assertThat(single(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'orders'"))
+          .as("the first statement was rolled back with the second")
+          .isEqualTo("0");
+      assertThat(
+              single(
+                  db, "SELECT count(*) FROM pgshard.schema_applied WHERE source = 'configmap/s/b'"))
+          .isEqualTo("0");
+
+      // fixed, it applies: the failure left no record behind
+      SchemaBootstrap.Outcome fixed =
+          SchemaBootstrap.apply(
+              db, "configmap/s/b", "CREATE TABLE public.orders (id bigint);", "app");
+      assertThat(fixed.state()).isEqualTo(SchemaBootstrap.State.APPLIED);
+    }
+  }
+}
