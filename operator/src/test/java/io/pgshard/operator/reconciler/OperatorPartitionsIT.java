@@ -79,15 +79,11 @@ class OperatorPartitionsIT {
           "CREATE TABLE public.events (created_at timestamptz NOT NULL, body text)"
               + " PARTITION BY RANGE (created_at)");
     }
-    s.client()
-        .resources(ShardedCluster.class)
-        .inNamespace(NS)
-        .withName(CLUSTER)
-        .edit(
-            c -> {
-              c.getSpec().getPartitions().get(0).setPremake(3);
-              return c;
-            });
+    s.editCluster(
+        c -> {
+          c.getSpec().getPartitions().get(0).setPremake(3);
+          return c;
+        });
 
     String current =
         "events_p" + YearMonth.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMM"));
@@ -163,15 +159,11 @@ class OperatorPartitionsIT {
                 .build())
         .create();
     // a spec change runs maintenance at once (otherwise the failed run is retried in 5 minutes)
-    s.client()
-        .resources(ShardedCluster.class)
-        .inNamespace(NS)
-        .withName(CLUSTER)
-        .edit(
-            c -> {
-              c.getSpec().getPartitions().get(0).setPremake(1);
-              return c;
-            });
+    s.editCluster(
+        c -> {
+          c.getSpec().getPartitions().get(0).setPremake(1);
+          return c;
+        });
 
     await()
         .atMost(TIMEOUT)

@@ -1,6 +1,5 @@
 package io.pgshard.operator.reconciler;
 
-import static io.pgshard.operator.testing.LocalOperatorShard.NS;
 import static io.pgshard.operator.testing.LocalOperatorShard.SHARD;
 import static io.pgshard.operator.testing.LocalOperatorShard.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,15 +117,11 @@ class OperatorSwitchoverIT {
   }
 
   void requestSwitchoverTo(String pod) {
-    s.client()
-        .resources(PostgresShard.class)
-        .inNamespace(NS)
-        .withName(SHARD)
-        .edit(
-            shard -> {
-              shard.getMetadata().getAnnotations().put(Labels.SWITCHOVER_TO, pod);
-              return shard;
-            });
+    s.editShard(
+        shard -> {
+          shard.getMetadata().getAnnotations().put(Labels.SWITCHOVER_TO, pod);
+          return shard;
+        });
   }
 
   String annotation() {

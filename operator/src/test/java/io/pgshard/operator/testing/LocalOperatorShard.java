@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgshard.operator.OperatorMain;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The real operator (instance monitor on) against the mock API server, with one shard whose pods
@@ -72,6 +74,34 @@ public final class LocalOperatorShard implements AutoCloseable {
     } catch (RuntimeException e) {
       s.close();
       throw e;
+    }
+  }
+
+  /**
+   * Edits the ShardedCluster as a user would, reading it again when the operator wrote it in
+   * between (409 Conflict: the operator writes status while the shard converges).
+   */
+  public void editCluster(UnaryOperator<ShardedCluster> edit) {
+    editRetrying(
+        () -> client.resources(ShardedCluster.class).inNamespace(NS).withName(CLUSTER).edit(edit));
+  }
+
+  /** As {@link #editCluster}, for the PostgresShard. */
+  public void editShard(UnaryOperator<PostgresShard> edit) {
+    editRetrying(
+        () -> client.resources(PostgresShard.class).inNamespace(NS).withName(SHARD).edit(edit));
+  }
+
+  private static void editRetrying(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
     }
   }
 
