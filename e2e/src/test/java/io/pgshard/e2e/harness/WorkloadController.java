@@ -2,7 +2,6 @@ package io.pgshard.e2e.harness;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -19,6 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import io.pgshard.operator.model.Owned;
+import io.pgshard.operator.model.ResourceNames;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -126,7 +127,7 @@ public final class WorkloadController implements AutoCloseable {
           ns, podName, sts.getSpec().getTemplate().getMetadata().getLabels(), Map.of(), spec, sts);
     }
     for (Pod pod : owned) {
-      if (ordinal(name, pod.getMetadata().getName()) >= replicas) {
+      if (ResourceNames.ordinalOf(name, pod.getMetadata().getName()) >= replicas) {
         client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).delete();
       }
     }
@@ -207,7 +208,7 @@ public final class WorkloadController implements AutoCloseable {
                 .withNamespace(ns)
                 .withLabels(labels)
                 .addToLabels(extraLabels)
-                .withOwnerReferences(controllerOf(owner))
+                .withOwnerReferences(Owned.reference(owner))
                 .endMetadata()
                 .withSpec(spec)
                 .withNewStatus()
@@ -263,29 +264,10 @@ public final class WorkloadController implements AutoCloseable {
         .toList();
   }
 
-  private static OwnerReference controllerOf(HasMetadata owner) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(owner.getApiVersion())
-        .withKind(owner.getKind())
-        .withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
-  }
-
   static boolean ready(Pod pod) {
     return pod.getStatus() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  static int ordinal(String set, String pod) {
-    try {
-      return pod.startsWith(set + "-") ? Integer.parseInt(pod.substring(set.length() + 1)) : -1;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 
   private static String suffix() {

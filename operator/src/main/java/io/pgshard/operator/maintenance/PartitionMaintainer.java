@@ -38,8 +38,8 @@ public final class PartitionMaintainer {
 
   /** Maintains {@code spec}'s table on the database {@code db} is connected to. */
   public PartitionResult maintain(Connection db, PartitionSpec spec, Instant now) {
-    String schema = schema(spec.getTable());
-    String table = relation(spec.getTable());
+    String schema = PartitionPlanner.schema(spec.getTable());
+    String table = PartitionPlanner.relation(spec.getTable());
     try {
       db.setAutoCommit(true);
       PartitionStatements.prepareSession(db, lockTimeout.toMillis());
@@ -260,13 +260,5 @@ public final class PartitionMaintainer {
     } catch (SQLException ignored) {
       // the connection is closed by the caller either way
     }
-  }
-
-  static String schema(String table) {
-    return table.contains(".") ? table.substring(0, table.indexOf('.')) : "public";
-  }
-
-  static String relation(String table) {
-    return table.contains(".") ? table.substring(table.indexOf('.') + 1) : table;
   }
 }

@@ -40,7 +40,7 @@ public final class PartitionPlanner {
       int retention,
       Instant now,
       List<PartitionBound> existing) {
-    String base = table.contains(".") ? table.substring(table.indexOf('.') + 1) : table;
+    String base = relation(table);
     LocalDateTime current = start(interval, LocalDateTime.ofInstant(now, ZoneOffset.UTC));
 
     List<PartitionPlan.Range> create = new ArrayList<>();
@@ -91,8 +91,18 @@ public final class PartitionPlanner {
 
   /** Whether a table's partition names fit PostgreSQL's identifier limit. */
   public static boolean nameFits(String table) {
-    String base = table.contains(".") ? table.substring(table.indexOf('.') + 1) : table;
+    String base = relation(table);
     return (base + "_p20000101").getBytes(StandardCharsets.UTF_8).length <= MAX_IDENTIFIER_BYTES;
+  }
+
+  /** The table's name without its schema ({@code public.events} is {@code events}). */
+  public static String relation(String table) {
+    return table.contains(".") ? table.substring(table.indexOf('.') + 1) : table;
+  }
+
+  /** The table's schema; {@code public} when the name has none. */
+  public static String schema(String table) {
+    return table.contains(".") ? table.substring(0, table.indexOf('.')) : "public";
   }
 
   static LocalDateTime start(PartitionInterval interval, LocalDateTime t) {

@@ -61,7 +61,8 @@ public final class MaintenanceStep {
   private final PartitionMetrics metrics;
   private final Clock clock;
   private final PartitionMaintainer maintainer = new PartitionMaintainer(LOCK_TIMEOUT);
-  private final CompletionEventSource completions = new CompletionEventSource("partitions");
+  private final CompletionEventSource completions =
+      new CompletionEventSource("maintenance", this::forget);
   private final Map<ResourceID, State> states = new ConcurrentHashMap<>();
 
   private static final class State {
@@ -82,6 +83,10 @@ public final class MaintenanceStep {
     this.events = events;
     this.metrics = new PartitionMetrics(registry);
     this.clock = clock;
+  }
+
+  private void forget(ResourceID shard) {
+    states.remove(shard);
   }
 
   CompletionEventSource eventSource() {
