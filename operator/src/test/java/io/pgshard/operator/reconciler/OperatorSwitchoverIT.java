@@ -80,9 +80,10 @@ class OperatorSwitchoverIT {
       long atSwitchover = writer.acknowledged().size();
       writer.awaitAcknowledged(atSwitchover + 200, TIMEOUT);
 
-      // the old primary rejoins as a standby of the new one
+      // the old primary rejoins as a standby of the new one (refuses connections until it is up)
       await()
           .atMost(TIMEOUT)
+          .ignoreExceptions()
           .untilAsserted(
               () -> {
                 assertThat(s.role(0)).isEqualTo("replica");
