@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs one container of a pod spec the operator generated as a local process, the way a kubelet
@@ -31,10 +32,14 @@ public final class LocalPod implements AutoCloseable {
   private final Path log;
   private final Process process;
   private final Map<String, String> env;
-  private final Translator translate;
+  private final UnaryOperator<String> translate;
 
   private LocalPod(
-      String name, Path log, Process process, Map<String, String> env, Translator translate) {
+      String name,
+      Path log,
+      Process process,
+      Map<String, String> env,
+      UnaryOperator<String> translate) {
     this.name = name;
     this.log = log;
     this.process = process;
@@ -65,13 +70,29 @@ public final class LocalPod implements AutoCloseable {
     }
     List<String> command = new ArrayList<>(container.getCommand());
     command.addAll(container.getArgs());
-    Process process = run(command, env, translate, log);
-    return new LocalPod(name, log, process, env, translate);
+    return run(name, command, env, translate::apply, log);
+  }
+
+  /**
+   * Runs {@code command} with exactly {@code env} (already resolved), translating both with {@code
+   * translate} (mount paths and host names), output appended to {@code log}.
+   */
+  public static LocalPod run(
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      UnaryOperator<String> translate,
+      Path log) {
+    Map<String, String> translated = new LinkedHashMap<>();
+    env.forEach((k, v) -> translated.put(k, translate.apply(v)));
+    Process process = run(command, translated, translate, log);
+    return new LocalPod(name, log, process, translated, translate);
   }
 
   private static Process run(
-      List<String> command, Map<String, String> env, Translator translate, Path log) {
-    List<String> line = new ArrayList<>();
+      List<String> command, Map<String, String> env, UnaryOperator<String> translate, Path log) {
+    // a process group of its own, as a container's PID namespace: kill() reaches what it forked
+    List<String> line = new ArrayList<>(List.of("setsid"));
     if (OsUser.isRoot()) {
       line.addAll(OsUser.dropTo(OsUser.POSTGRES));
     }
@@ -92,9 +113,14 @@ public final class LocalPod implements AutoCloseable {
    * its exit code; output goes to the pod's log.
    */
   public int exec(List<String> command) {
+    return exec(command, Duration.ofSeconds(30));
+  }
+
+  /** As {@link #exec(List)}, giving up (-1) after {@code timeout}. */
+  public int exec(List<String> command, Duration timeout) {
     Process p = run(command, env, translate, log);
     try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         return -1;
       }
@@ -156,9 +182,39 @@ public final class LocalPod implements AutoCloseable {
    */
   public void kill() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
+    signalGroup("KILL");
     process.destroyForcibly();
     waitFor(Duration.ofSeconds(10));
     process.descendants().forEach(ProcessHandle::destroyForcibly);
+    signalGroup("KILL");
+  }
+
+  /**
+   * Sends {@code signal} to every process of this pod's group, the way a container runtime ends
+   * what is left in a PID namespace whose first process has exited.
+   */
+  public void signalGroup(String signal) {
+    try {
+      new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The exit code, or null while the process runs. */
+  public Integer exitCode() {
+    return process.isAlive() ? null : process.exitValue();
+  }
+
+  /** Waits up to {@code timeout} for the process to exit; true when it has. */
+  public boolean awaitExit(Duration timeout) {
+    return waitFor(timeout);
   }
 
   /** SIGINT: PostgreSQL's fast shutdown; PgBouncer exits too. SIGKILL if it lingers. */
@@ -193,11 +249,11 @@ public final class LocalPod implements AutoCloseable {
    * key stands as a whole path or name (so /tmp does not match inside /tmpfs or inside an already
    * translated directory).
    */
-  static final class Translator {
+  public static final class Translator implements UnaryOperator<String> {
     private final Map<String, String> replacements = new LinkedHashMap<>();
     private final java.util.regex.Pattern pattern;
 
-    Translator(Map<String, Path> mounts, Map<String, String> hosts) {
+    public Translator(Map<String, Path> mounts, Map<String, String> hosts) {
       mounts.forEach((path, dir) -> replacements.put(path, dir.toString()));
       replacements.putAll(hosts);
       String alternatives =
@@ -211,7 +267,8 @@ public final class LocalPod implements AutoCloseable {
               : java.util.regex.Pattern.compile("(?<![\\w./-])(" + alternatives + ")(?![\\w.-])");
     }
 
-    String apply(String value) {
+    @Override
+    public String apply(String value) {
       if (value == null || pattern == null) {
         return value;
       }

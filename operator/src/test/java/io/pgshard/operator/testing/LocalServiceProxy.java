@@ -8,8 +8,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Service as kube-proxy makes it: an address of its own that forwards TCP to the pod its selector
@@ -19,11 +21,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LocalServiceProxy implements AutoCloseable {
 
   private final ServerSocket server;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private volatile InetSocketAddress target;
+  private final Map<Socket, InetSocketAddress> open = new ConcurrentHashMap<>();
+  private final AtomicInteger next = new AtomicInteger();
+  private final int targetPort;
+  private volatile List<InetSocketAddress> targets = List.of();
   private volatile boolean closed;
 
   public LocalServiceProxy(String ip, int port) {
+    this(ip, port, port);
+  }
+
+  /** A Service port {@code port} at {@code ip} forwarding to {@code targetPort} of its pods. */
+  public LocalServiceProxy(String ip, int port, int targetPort) {
+    this.targetPort = targetPort;
     try {
       server = new ServerSocket();
       server.setReuseAddress(true);
@@ -41,25 +51,44 @@ public final class LocalServiceProxy implements AutoCloseable {
   }
 
   /** Points the Service at {@code ip} (null: no endpoints). A change drops open connections. */
-  public synchronized void retarget(String ip) {
-    InetSocketAddress next = ip == null ? null : new InetSocketAddress(ip, server.getLocalPort());
-    if (next == null ? target == null : next.equals(target)) {
+  public void retarget(String ip) {
+    retarget(ip == null ? List.of() : List.of(ip));
+  }
+
+  /**
+   * Sets the Service's endpoints (new connections go round-robin among them). Connections to an
+   * address no longer among them are dropped, as the pod's deletion would.
+   */
+  public synchronized void retarget(List<String> ips) {
+    List<InetSocketAddress> next =
+        ips.stream().map(ip -> new InetSocketAddress(ip, targetPort)).toList();
+    if (next.equals(targets)) {
       return;
     }
-    target = next;
-    open.forEach(LocalServiceProxy::closeQuietly);
-    open.clear();
+    targets = next;
+    for (var entry : Map.copyOf(open).entrySet()) {
+      if (!next.contains(entry.getValue())) {
+        closeQuietly(entry.getKey());
+        open.remove(entry.getKey());
+      }
+    }
+  }
+
+  /** The current endpoints. */
+  public List<InetSocketAddress> targets() {
+    return targets;
   }
 
   private void acceptLoop() {
     while (!closed) {
       try {
         Socket client = server.accept();
-        InetSocketAddress to = target;
-        if (to == null) {
+        List<InetSocketAddress> now = targets;
+        if (now.isEmpty()) {
           closeQuietly(client);
           continue;
         }
+        InetSocketAddress to = now.get(Math.floorMod(next.getAndIncrement(), now.size()));
         Socket upstream = new Socket();
         try {
           upstream.connect(to, 1000);
@@ -68,8 +97,8 @@ public final class LocalServiceProxy implements AutoCloseable {
           closeQuietly(upstream);
           continue;
         }
-        open.add(client);
-        open.add(upstream);
+        open.put(client, to);
+        open.put(upstream, to);
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
@@ -121,6 +150,6 @@ public final class LocalServiceProxy implements AutoCloseable {
     } catch (IOException ignored) {
       // already closed
     }
-    open.forEach(LocalServiceProxy::closeQuietly);
+    open.keySet().forEach(LocalServiceProxy::closeQuietly);
   }
 }

@@ -1,0 +1,108 @@
+package io.pgshard.e2e.harness;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.pgshard.operator.testing.LocalServiceProxy;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * kube-proxy for the harness: each ClusterIP Service with a selector listens on its own loopback
+ * address ({@link ServiceDns}) on each of its ports and forwards TCP to the ready pods its selector
+ * matches, looked at again on every pass, so relabelling a pod on failover moves the traffic.
+ * Headless Services get no address (as in a cluster, they have no ClusterIP).
+ */
+final class ServiceProxies implements AutoCloseable {
+
+  private final ServiceDns dns;
+  private final Map<String, LocalServiceProxy> proxies = new HashMap<>();
+
+  ServiceProxies(ServiceDns dns) {
+    this.dns = dns;
+  }
+
+  /** One pass: proxies for new Services and ports, endpoints from {@code pods}, stale ones gone. */
+  synchronized void sync(List<Service> services, List<Pod> pods) {
+    Set<String> wanted = new HashSet<>();
+    for (Service service : services) {
+      if ("None".equals(service.getSpec().getClusterIP())
+          || service.getSpec().getSelector() == null
+          || service.getSpec().getSelector().isEmpty()) {
+        continue;
+      }
+      String ns = service.getMetadata().getNamespace();
+      String ip = dns.address(ns, service.getMetadata().getName());
+      List<Pod> endpoints = endpoints(service, pods);
+      for (ServicePort port : service.getSpec().getPorts()) {
+        String key = ns + "/" + service.getMetadata().getName() + ":" + port.getPort();
+        wanted.add(key);
+        Integer target = targetPort(port, endpoints);
+        if (target == null) {
+          continue;
+        }
+        LocalServiceProxy proxy = proxies.get(key);
+        if (proxy == null) {
+          proxy = new LocalServiceProxy(ip, port.getPort(), target);
+          proxies.put(key, proxy);
+        }
+        proxy.retarget(endpoints.stream().map(p -> p.getStatus().getPodIP()).sorted().toList());
+      }
+    }
+    for (String key : Set.copyOf(proxies.keySet())) {
+      if (!wanted.contains(key)) {
+        proxies.remove(key).close();
+      }
+    }
+  }
+
+  private static List<Pod> endpoints(Service service, List<Pod> pods) {
+    boolean notReadyToo = Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
+    Map<String, String> selector = service.getSpec().getSelector();
+    return pods.stream()
+        .filter(p -> p.getMetadata().getNamespace().equals(service.getMetadata().getNamespace()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> matches(selector, p.getMetadata().getLabels()))
+        .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
+        .filter(p -> notReadyToo || WorkloadController.ready(p))
+        .toList();
+  }
+
+  private static boolean matches(Map<String, String> selector, Map<String, String> labels) {
+    return labels != null
+        && selector.entrySet().stream()
+            .allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()));
+  }
+
+  /** The numeric target port; a named one is looked up in the pods' container ports. */
+  private static Integer targetPort(ServicePort port, List<Pod> endpoints) {
+    IntOrString target = port.getTargetPort();
+    if (target == null) {
+      return port.getPort();
+    }
+    if (target.getIntVal() != null) {
+      return target.getIntVal();
+    }
+    for (Pod pod : endpoints) {
+      for (var container : pod.getSpec().getContainers()) {
+        for (var p : container.getPorts()) {
+          if (target.getStrVal().equals(p.getName())) {
+            return p.getContainerPort();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public synchronized void close() {
+    proxies.values().forEach(LocalServiceProxy::close);
+    proxies.clear();
+  }
+}
