@@ -1,0 +1,112 @@
+package io.pgshard.e2e.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Operator memory benchmark (not part of {@code mvn verify}; run by e2e/bench/memory.sh): the
+ * operator jar's resident set and heap after a full GC, idle with no ShardedCluster and then with
+ * 1, 10 and 50 clusters of 4 shards on the fabric8 mock API server ({@link MemoryRun}). Prints a
+ * min/median/max table and one {@code MEMORY} line per point.
+ */
+class OperatorMemoryBenchmark {
+
+  @Test
+  void memory() throws Exception {
+    List<Integer> points =
+        Arrays.stream(System.getProperty("bench.clusters", "0,1,10,50").split(","))
+            .map(String::trim)
+            .map(Integer::valueOf)
+            .toList();
+    String jvm = System.getProperty("bench.jvmOptions", "");
+    MemoryRun.Settings settings =
+        new MemoryRun.Settings(
+            points,
+            Integer.getInteger("bench.samples", 5),
+            Duration.ofSeconds(Integer.getInteger("bench.sampleIntervalSeconds", 2)),
+            Duration.ofSeconds(Integer.getInteger("bench.quietSeconds", 5)),
+            Duration.ofMinutes(10),
+            jvm.isBlank() ? MemoryRun.CHART_JVM_OPTIONS : List.of(jvm.trim().split("\\s+")));
+    Path report = Path.of(System.getProperty("bench.report", "target/bench/memory.txt"));
+    Files.createDirectories(report.toAbsolutePath().getParent());
+    List<MemoryRun.Point> measured =
+        MemoryRun.run(settings, report.resolveSibling("memory-operator.log"));
+    String table = table(settings, measured);
+    Files.writeString(report, table);
+    System.out.print(table);
+  }
+
+  static String table(MemoryRun.Settings settings, List<MemoryRun.Point> points) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "pgshard operator memory benchmark: ShardedClusters of %d shards (samples/minimal.yaml:"
+                + " 1 replica, pooler on) on the fabric8 mock API server, no pods running; the"
+                + " operator jar as its own JVM (%s), instance monitor off; per point %d samples"
+                + " %d s apart, each after a full GC (jcmd GC.run), once every object existed and"
+                + " the operator had not written for %d s; the clusters of a point stay for the"
+                + " next%n",
+            MemoryFleet.SHARDS_PER_CLUSTER,
+            String.join(" ", settings.jvmOptions()),
+            settings.samples(),
+            settings.sampleInterval().toSeconds(),
+            settings.quiet().toSeconds()));
+    out.append(String.format(Locale.ROOT, "%-30s %-9s %-9s %-9s%n", "MiB", "min", "median", "max"));
+    for (MemoryRun.Point p : points) {
+      out.append(Stats.row("RSS, " + label(p), 30, 9, 1, p.rssMib()));
+    }
+    for (MemoryRun.Point p : points) {
+      out.append(Stats.row("heap after GC, " + label(p), 30, 9, 1, p.heapAfterGcMib()));
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%-9s %-7s %-14s %-9s %-7s %-14s %-12s %s%n",
+            "clusters",
+            "shards",
+            "metaspace_mib",
+            "requests",
+            "writes",
+            "idle_requests",
+            "idle_writes",
+            "converge_s"));
+    for (MemoryRun.Point p : points) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-9d %-7d %-14.1f %-9d %-7d %-14d %-12d %.1f%n",
+              p.clusters(),
+              p.postgresShards(),
+              Stats.median(p.metaspaceMib()),
+              p.requests(),
+              p.writes(),
+              p.idleRequests(),
+              p.idleWrites(),
+              p.convergeSeconds()));
+    }
+    for (MemoryRun.Point p : points) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "MEMORY clusters=%d shards=%d rss_median_mib=%.1f heap_after_gc_median_mib=%.1f"
+                  + " requests=%d writes=%d%n",
+              p.clusters(),
+              p.postgresShards(),
+              Stats.median(p.rssMib()),
+              Stats.median(p.heapAfterGcMib()),
+              p.requests(),
+              p.writes()));
+    }
+    return out.toString();
+  }
+
+  private static String label(MemoryRun.Point p) {
+    return p.clusters() + (p.clusters() == 1 ? " cluster" : " clusters");
+  }
+}
