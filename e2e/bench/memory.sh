@@ -3,7 +3,8 @@
 # Builds what it needs, runs OperatorMemoryBenchmark (the operator jar as its own JVM against the
 # fabric8 mock API server; idle, then with more and more ShardedClusters of 4 shards; see its
 # Javadoc), prints the table and ends with one line per point:
-# MEMORY clusters=<n> shards=<n> rss_median_mib=<x> heap_after_gc_median_mib=<y> requests=<n> writes=<n>
+# MEMORY clusters=<n> shards=<n> rss_median_mib=<x> heap_after_gc_median_mib=<y> added=<n> requests=<n> writes=<n>
+# (requests and writes: the operator's API calls until the clusters added at that point had converged)
 # Default JVM options: the image's, as they act in the chart's 512 MiB limit (MemoryRun.CHART_JVM_OPTIONS).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

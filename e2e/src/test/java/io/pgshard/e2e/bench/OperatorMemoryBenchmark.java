@@ -67,41 +67,48 @@ class OperatorMemoryBenchmark {
     out.append(
         String.format(
             Locale.ROOT,
-            "%-9s %-7s %-14s %-9s %-7s %-14s %-12s %s%n",
+            "%-9s %-7s %-6s %-14s %-9s %-7s %-14s %-12s %s%n",
             "clusters",
             "shards",
+            "added",
             "metaspace_mib",
             "requests",
             "writes",
             "idle_requests",
             "idle_writes",
             "converge_s"));
+    int before = 0;
     for (MemoryRun.Point p : points) {
       out.append(
           String.format(
               Locale.ROOT,
-              "%-9d %-7d %-14.1f %-9d %-7d %-14d %-12d %.1f%n",
+              "%-9d %-7d %-6d %-14.1f %-9d %-7d %-14d %-12d %.1f%n",
               p.clusters(),
               p.postgresShards(),
+              p.clusters() - before,
               Stats.median(p.metaspaceMib()),
               p.requests(),
               p.writes(),
               p.idleRequests(),
               p.idleWrites(),
               p.convergeSeconds()));
+      before = p.clusters();
     }
+    before = 0;
     for (MemoryRun.Point p : points) {
       out.append(
           String.format(
               Locale.ROOT,
               "MEMORY clusters=%d shards=%d rss_median_mib=%.1f heap_after_gc_median_mib=%.1f"
-                  + " requests=%d writes=%d%n",
+                  + " added=%d requests=%d writes=%d%n",
               p.clusters(),
               p.postgresShards(),
               Stats.median(p.rssMib()),
               Stats.median(p.heapAfterGcMib()),
+              p.clusters() - before,
               p.requests(),
               p.writes()));
+      before = p.clusters();
     }
     return out.toString();
   }
