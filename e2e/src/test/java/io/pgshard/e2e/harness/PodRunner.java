@@ -101,9 +101,11 @@ final class PodRunner {
   private void run() {
     try {
       writeStatus();
-      List<String> claims = claims();
+      // its claims, and its directory, which a predecessor of the same name may still use
+      List<String> claims = new ArrayList<>(claims());
+      claims.add("pod:" + pod.getMetadata().getNamespace() + "/" + name());
       while (!stopping && !kubelet.claims().acquire(claims, pod.getMetadata().getUid())) {
-        message = "waiting for volumes " + claims + " to be released";
+        message = "waiting for its predecessor to stop and release " + claims;
         sleep(200);
       }
       if (!stopping) {
@@ -116,10 +118,10 @@ final class PodRunner {
       writeStatusQuietly();
     } finally {
       terminate();
-      kubelet.claims().release(pod.getMetadata().getUid());
       if (volumes != null) {
         volumes.deletePodFiles();
       }
+      kubelet.claims().release(pod.getMetadata().getUid());
       done = true;
     }
   }

@@ -46,12 +46,11 @@ final class PodVolumes {
     this.claimsDir = claimsDir;
     for (Volume volume : pod.getSpec().getVolumes()) {
       if (volume.getEmptyDir() != null) {
-        byVolume.put(
-            volume.getName(), ownedDir(podDir.resolve("volumes").resolve(volume.getName())));
+        byVolume.put(volume.getName(), ownedDir(podDir.resolve(volume.getName())));
       } else if (volume.getPersistentVolumeClaim() != null) {
         byVolume.put(volume.getName(), claimDir(volume.getPersistentVolumeClaim().getClaimName()));
       } else if (volume.getConfigMap() != null || volume.getSecret() != null) {
-        byVolume.put(volume.getName(), dir(podDir.resolve("volumes").resolve(volume.getName())));
+        byVolume.put(volume.getName(), dir(podDir.resolve(volume.getName())));
         projected.put(volume.getName(), volume);
       } else {
         throw new IllegalArgumentException(
@@ -210,7 +209,11 @@ final class PodVolumes {
 
   /** Removes what belongs to the pod alone (emptyDir and projected files); claims stay. */
   void deletePodFiles() {
-    deleteTree(podDir.resolve("volumes"));
+    for (var entry : byVolume.entrySet()) {
+      if (entry.getValue().startsWith(podDir)) {
+        deleteTree(entry.getValue());
+      }
+    }
   }
 
   static void deleteTree(Path root) {

@@ -38,6 +38,7 @@ public final class ProcessKubelet implements AutoCloseable {
   private final ClaimLocks claims = new ClaimLocks();
   private final Map<String, PodRunner> runners = new ConcurrentHashMap<>();
   private final Map<String, PodRunner> lastByName = new ConcurrentHashMap<>();
+  private final Map<String, Integer> dirIndex = new ConcurrentHashMap<>();
   private final Thread loop;
   private volatile boolean stopped;
   private long lastReclaim;
@@ -45,7 +46,7 @@ public final class ProcessKubelet implements AutoCloseable {
   ProcessKubelet(
       KubernetesClient client, Path root, Loopback loopback, ServiceDns dns, Consumer<String> log) {
     this.client = client;
-    this.podsDir = root.resolve("pods");
+    this.podsDir = root.resolve("p");
     this.claimsDir = root.resolve("claims");
     this.loopback = loopback;
     this.dns = dns;
@@ -145,9 +146,11 @@ public final class ProcessKubelet implements AutoCloseable {
   }
 
   private Path podDir(Pod pod) {
-    return podsDir
-        .resolve(pod.getMetadata().getNamespace())
-        .resolve(pod.getMetadata().getName() + "-" + pod.getMetadata().getUid().substring(0, 8));
+    // the same directory for a pod created again under its name, as a container sees the same
+    // mount paths in every incarnation (a data directory may name them); short, as a Unix
+    // socket's whole path must fit in 107 bytes
+    int index = dirIndex.computeIfAbsent(key(pod), k -> dirIndex.size());
+    return podsDir.resolve(Integer.toString(index));
   }
 
   private static String key(HasMetadata o) {

@@ -119,6 +119,8 @@ rejoin() {
   if [ "$state" != "shut down" ]; then
     # pg_rewind needs a cleanly stopped target: finish crash recovery in single-user mode
     log "finishing crash recovery in single-user mode"
+    # with this start's settings: the file left by the last run may name paths that moved
+    write_instance_settings
     postgres --single -D "$PGDATA" postgres < /dev/null >&2
   fi
   attempt=1
@@ -142,7 +144,7 @@ rejoin() {
 }
 
 # Instance-specific settings, rewritten at every start (a clone carries its source's file).
-write_instance_config() {
+write_instance_settings() {
   cat > "$PGDATA/postgresql.conf" <<CONF
 # Written by pgshard run.sh at every start; edits here are lost.
 include '$PGSHARD_CONFIG_DIR/postgresql.conf'
@@ -153,6 +155,10 @@ unix_socket_directories = '$PGSHARD_RUN_DIR'
 primary_conninfo = 'host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_REPLICATION_USER passfile=$PGPASSFILE application_name=$POD_NAME connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=3'
 recovery_target_timeline = 'latest'
 CONF
+}
+
+write_instance_config() {
+  write_instance_settings
   touch "$PGDATA/standby.signal"
 }
 

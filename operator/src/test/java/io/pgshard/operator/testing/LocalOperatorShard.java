@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgshard.operator.OperatorMain;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
@@ -82,27 +81,14 @@ public final class LocalOperatorShard implements AutoCloseable {
    * between (409 Conflict: the operator writes status while the shard converges).
    */
   public void editCluster(UnaryOperator<ShardedCluster> edit) {
-    editRetrying(
+    Conflicts.retry(
         () -> client.resources(ShardedCluster.class).inNamespace(NS).withName(CLUSTER).edit(edit));
   }
 
   /** As {@link #editCluster}, for the PostgresShard. */
   public void editShard(UnaryOperator<PostgresShard> edit) {
-    editRetrying(
+    Conflicts.retry(
         () -> client.resources(PostgresShard.class).inNamespace(NS).withName(SHARD).edit(edit));
-  }
-
-  private static void editRetrying(Runnable edit) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        edit.run();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 10) {
-          throw e;
-        }
-      }
-    }
   }
 
   /** The operator's metrics, as /metrics serves them. */

@@ -22,22 +22,31 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Writer implements AutoCloseable {
 
   private final String host;
+  private final String user;
   private final String password;
+  private final String database;
   private final List<Long> acknowledged = new CopyOnWriteArrayList<>();
   private final List<long[]> timings = new CopyOnWriteArrayList<>();
   private final List<String> errors = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean stopped;
 
-  private Writer(String host, String password) {
+  private Writer(String host, String user, String password, String database) {
     this.host = host;
+    this.user = user;
     this.password = password;
+    this.database = database;
     this.thread = new Thread(this::run, "writer-" + host);
     this.thread.setDaemon(true);
   }
 
   public static Writer start(String poolerHost, String appPassword) {
-    Writer writer = new Writer(poolerHost, appPassword);
+    return start(poolerHost, "app", appPassword, "app");
+  }
+
+  /** A writer as {@code user} into {@code database} through the pooler at {@code poolerHost}. */
+  public static Writer start(String poolerHost, String user, String password, String database) {
+    Writer writer = new Writer(poolerHost, user, password, database);
     writer.thread.start();
     return writer;
   }
@@ -74,13 +83,13 @@ public final class Writer implements AutoCloseable {
 
   private Connection connect() throws SQLException {
     Properties props = new Properties();
-    props.setProperty("user", "app");
+    props.setProperty("user", user);
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "2");
     props.setProperty("socketTimeout", "10");
     // PgBouncer 1.18 in transaction mode: no server-side prepared statements
     props.setProperty("prepareThreshold", "0");
-    return DriverManager.getConnection("jdbc:postgresql://" + host + ":5432/app", props);
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":5432/" + database, props);
   }
 
   /** Every error a client saw (connect, statement or commit), in order. */

@@ -1,0 +1,162 @@
+package io.pgshard.e2e.scenarios;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.e2e.harness.LocalCluster;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import io.pgshard.operator.model.Labels;
+import io.pgshard.operator.model.ResourceNames;
+import io.pgshard.operator.model.ShardStatefulSetModel;
+import io.pgshard.operator.testing.Conflicts;
+import io.pgshard.operator.testing.SecretValues;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+
+/**
+ * What a user of one ShardedCluster on the local harness sees and does: its status, its shards and
+ * pods, connections through each shard's pooler Service with the generated app credentials, and
+ * spec edits.
+ */
+final class ClusterView {
+
+  private final LocalCluster harness;
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String name;
+
+  ClusterView(LocalCluster harness, String namespace, String name) {
+    this.harness = harness;
+    this.client = harness.client();
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  ShardedCluster cluster() {
+    return client.resources(ShardedCluster.class).inNamespace(namespace).withName(name).get();
+  }
+
+  PostgresShard shard(int index) {
+    return client
+        .resources(PostgresShard.class)
+        .inNamespace(namespace)
+        .withName(ResourceNames.shard(name, index))
+        .get();
+  }
+
+  PostgresShard shardByName(String shard) {
+    return client.resources(PostgresShard.class).inNamespace(namespace).withName(shard).get();
+  }
+
+  List<PostgresShard> shards() {
+    return client.resources(PostgresShard.class).inNamespace(namespace).list().getItems().stream()
+        .filter(s -> name.equals(s.getMetadata().getLabels().get(Labels.CLUSTER)))
+        .sorted(Comparator.comparing(s -> s.getMetadata().getName()))
+        .toList();
+  }
+
+  /** Waits until the cluster says Ready with {@code shards} shards, all Ready. */
+  void awaitReady(int shards, Duration timeout) {
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              ShardedCluster c = cluster();
+              return c.getStatus() != null
+                  && "Ready".equals(c.getStatus().getPhase())
+                  && (shards + "/" + shards).equals(c.getStatus().getReadyShards());
+            });
+  }
+
+  /** The shard's PostgreSQL pods, by name. */
+  List<Pod> pods(String shard) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabels(Labels.instanceSelector(name, shard))
+        .list()
+        .getItems()
+        .stream()
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  /** The pod labelled primary in {@code shard}, or null. */
+  String primary(String shard) {
+    return pods(shard).stream()
+        .filter(p -> Labels.ROLE_PRIMARY.equals(p.getMetadata().getLabels().get(Labels.ROLE)))
+        .map(p -> p.getMetadata().getName())
+        .findFirst()
+        .orElse(null);
+  }
+
+  Map<String, String> appCredentials() {
+    return SecretValues.credentials(client, namespace, List.of(ResourceNames.appSecret(name)))
+        .get(ResourceNames.appSecret(name));
+  }
+
+  String database() {
+    return cluster().getSpec().getDatabase().getName();
+  }
+
+  /** The address of {@code shard}'s pooler Service (port 5432). */
+  String pooler(String shard) {
+    return harness.serviceAddress(namespace, ResourceNames.pooler(shard));
+  }
+
+  /** A connection as the application through {@code shard}'s pooler. */
+  Connection app(String shard) throws SQLException {
+    Map<String, String> app = appCredentials();
+    return connect(pooler(shard), app.get("username"), app.get("password"), database());
+  }
+
+  /** A superuser connection straight to a pod, as {@code kubectl exec psql} would give. */
+  Connection superuser(String pod, String database) throws SQLException {
+    Map<String, String> su =
+        SecretValues.credentials(client, namespace, List.of(ResourceNames.superuserSecret(name)))
+            .get(ResourceNames.superuserSecret(name));
+    return connect(
+        harness.kubelet().podIp(namespace, pod), su.get("username"), su.get("password"), database);
+  }
+
+  static Connection connect(String host, String user, String password, String database)
+      throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    props.setProperty("password", password);
+    props.setProperty("connectTimeout", "5");
+    props.setProperty("socketTimeout", "30");
+    props.setProperty("prepareThreshold", "0");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + host + ":" + ShardStatefulSetModel.POSTGRES_PORT + "/" + database,
+        props);
+  }
+
+  /**
+   * Edits the ShardedCluster as {@code kubectl edit} does: read, change, write back whole (a JSON
+   * patch would name fields the mock API server never defaulted), again after a 409.
+   */
+  void edit(UnaryOperator<ShardedCluster> edit) {
+    Conflicts.retry(() -> client.resource(edit.apply(cluster())).update());
+  }
+
+  /** As {@link #edit}, for a PostgresShard. */
+  void editShard(String shard, UnaryOperator<PostgresShard> edit) {
+    Conflicts.retry(() -> client.resource(edit.apply(shardByName(shard))).update());
+  }
+}
