@@ -211,19 +211,8 @@ final class PodVolumes {
   void deletePodFiles() {
     for (var entry : byVolume.entrySet()) {
       if (entry.getValue().startsWith(podDir)) {
-        deleteTree(entry.getValue());
+        Directories.delete(entry.getValue());
       }
-    }
-  }
-
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

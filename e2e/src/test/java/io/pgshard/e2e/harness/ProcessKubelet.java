@@ -135,7 +135,7 @@ public final class ProcessKubelet implements AutoCloseable {
             String claim = ns.getFileName() + "/" + dir.getFileName();
             if (!existing.contains(claim) && !claims.held(claim)) {
               log("claim " + claim + " deleted: removing its volume " + dir);
-              PodVolumes.deleteTree(dir);
+              Directories.delete(dir);
             }
           }
         }

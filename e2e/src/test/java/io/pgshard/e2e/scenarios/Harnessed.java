@@ -1,11 +1,8 @@
 package io.pgshard.e2e.scenarios;
 
+import io.pgshard.e2e.harness.Directories;
 import io.pgshard.e2e.harness.LocalCluster;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -19,16 +16,12 @@ final class Harnessed implements TestWatcher, AutoCloseable {
   private LocalCluster cluster;
 
   LocalCluster start(Map<String, String> operatorEnv) {
-    try {
-      Path root = Files.createTempDirectory("pge2e");
-      // the pods' unprivileged user must reach its volumes below
-      Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-      cluster =
-          LocalCluster.start(root, operatorEnv, line -> System.out.println("harness: " + line));
-      return cluster;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    cluster =
+        LocalCluster.start(
+            Directories.newRoot("pge2e"),
+            operatorEnv,
+            line -> System.out.println("harness: " + line));
+    return cluster;
   }
 
   /** Runs a setup step, dumping the harness if it fails (TestWatcher sees only test methods). */
@@ -58,15 +51,7 @@ final class Harnessed implements TestWatcher, AutoCloseable {
     if (cluster != null) {
       Path root = cluster.root();
       cluster.close();
-      deleteTree(root);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (var walk = Files.walk(root)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      Directories.delete(root);
     }
   }
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The pgshard sandbox: the real operator, an embedded Kubernetes API (fabric8's mock server), and
+# every pod run as local PostgreSQL 15 / PgBouncer processes; no Kubernetes, no containers.
+#
+#   e2e/sandbox.sh [manifest]     (default samples/minimal.yaml)
+#
+# Builds what is missing, applies the manifest, prints progress, and once every shard is Ready one
+# line per shard:  SHARD <index> READY pooler=postgresql://<user>:<password>@<host>:<port>/<db> primary=<pod>
+# Ctrl-C stops the operator and every process, and removes the sandbox's directory.
+# Run as root, the pods run as the unprivileged "postgres" user (PostgreSQL refuses root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+manifest="${1:-samples/minimal.yaml}"
+[ -f "$manifest" ] || { echo "no such manifest: $manifest" >&2; exit 2; }
+
+.ci/prerequisites
+
+classpath=e2e/target/sandbox.classpath
+newer=""
+if [ -f "$classpath" ]; then
+  newer="$(find pom.xml operator/pom.xml e2e/pom.xml operator/src e2e/src -newer "$classpath" -type f 2>/dev/null | head -1)"
+fi
+if [ ! -f "$classpath" ] || [ ! -f e2e/target/test-classes/io/pgshard/e2e/sandbox/Sandbox.class ] || [ -n "$newer" ]; then
+  echo "building (mvn install -DskipTests; the first time downloads dependencies)..."
+  mvn -B -q install -DskipTests
+  mvn -B -q -pl e2e dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/sandbox.classpath
+fi
+
+exec java -Dlogback.configurationFile=e2e/src/test/resources/logback-e2e.xml \
+  -cp "e2e/target/test-classes:$(cat "$classpath")" \
+  io.pgshard.e2e.sandbox.Sandbox "$manifest"
