@@ -17,16 +17,16 @@ import java.util.stream.Stream;
  * The Helm chart in {@code helm/pgshard-operator}, linted and rendered by Helm itself (helm-java
  * runs Helm's Go code through JNI, no helm binary needed).
  */
-final class OperatorChart {
+public final class OperatorChart {
 
-  static final String RELEASE = "pgshard";
-  static final String NAMESPACE = "pgshard-system";
+  public static final String RELEASE = "pgshard";
+  public static final String NAMESPACE = "pgshard-system";
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private OperatorChart() {}
 
-  static Path dir() {
+  public static Path dir() {
     String configured = System.getProperty("pgshard.chart.dir");
     Path dir = configured != null ? Path.of(configured) : Path.of("..", "helm", "pgshard-operator");
     if (!Files.isRegularFile(dir.resolve("Chart.yaml"))) {
