@@ -27,5 +27,6 @@ if [ ! -f "$classpath" ] || [ ! -f e2e/target/test-classes/io/pgshard/e2e/sandbo
 fi
 
 exec java -Dlogback.configurationFile=e2e/src/test/resources/logback-e2e.xml \
+  -Djava.util.logging.config.file=e2e/src/test/resources/logging.properties \
   -cp "e2e/target/test-classes:$(cat "$classpath")" \
   io.pgshard.e2e.sandbox.Sandbox "$manifest"

@@ -29,9 +29,11 @@ class FailoverBenchmark {
     out.append(
         String.format(
             Locale.ROOT,
-            "pgshard failover benchmark: mode=%s trials=%d; 3 instances (PostgreSQL 15), PgBouncer 1.18,"
-                + " writes through the pooler; operator defaults: probeInterval=1s failureThreshold=3;"
-                + " kill -9 of the primary, its pod deleted by the operator and recreated%n",
+            "pgshard failover benchmark on the local harness: mode=%s trials=%d; 3 instances"
+                + " (PostgreSQL 15), the pooler Deployment's PgBouncer 1.18 pods, writes through the"
+                + " pooler Service; operator defaults: probeInterval=1s failureThreshold=3; kill -9"
+                + " of the primary's container (restarted by the kubelet), its pod fenced by the"
+                + " operator and recreated%n",
             mode,
             trials.size()));
     out.append(

@@ -2,40 +2,41 @@ package io.pgshard.e2e.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.e2e.harness.Directories;
+import io.pgshard.e2e.harness.LocalCluster;
 import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.model.Labels;
-import io.pgshard.operator.testing.LocalKubelet;
-import io.pgshard.operator.testing.LocalShard;
-import io.pgshard.operator.testing.LocalShards;
-import io.pgshard.operator.testing.MockKubernetes;
+import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.testing.Samples;
 import io.pgshard.operator.testing.SecretValues;
 import io.pgshard.operator.testing.Writer;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
- * Runs failover trials on the real operator (defaults: probe every 1 s, 3 failed probes) against
- * the mock API server, with a shard of 3 instances as PostgreSQL 15 processes, PgBouncer 1.18 in
- * front and steady writes through it. Each trial kills the current primary's node (its whole
- * process tree, no restart until the operator fences it) and measures kill to the first
- * acknowledged write, the acknowledged writes the new primary lacks, and kill to the old instance
- * streaming again. Used by FailoverBenchmark and SyncFailoverTrialsTest.
+ * Failover trials on the local end-to-end harness: the real operator (defaults: probe every 1 s, 3
+ * failed probes), a shard of 3 instances whose pods run PostgreSQL 15 as processes, its pooler
+ * Deployment's PgBouncer pods behind the pooler Service, and steady writes through that Service.
+ * Each trial kills the primary's container with kill -9 (the kubelet restarts it, as Kubernetes
+ * does) and measures kill to the first acknowledged write, the acknowledged writes the new primary
+ * lacks, and kill to the old instance streaming again. Used by FailoverBenchmark and
+ * SyncFailoverTrialsTest.
  */
 final class FailoverTrials {
 
   static final String NS = "bench";
-  static final String SHARD = "minimal-shard-0";
+  static final String CLUSTER = "minimal";
+  static final String SHARD = ResourceNames.shard(CLUSTER, 0);
   static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   record Trial(
@@ -45,10 +46,9 @@ final class FailoverTrials {
 
   static List<Trial> run(String mode, int trials) throws Exception {
     List<Trial> results = new ArrayList<>();
-    try (MockKubernetes kube = MockKubernetes.start();
-        LocalShards shards = new LocalShards()) {
-      KubernetesClient client = kube.client();
-      kube.startOperator(Clock.systemUTC(), Map.of("PGSHARD_INSTANCE_MONITOR", "true"));
+    Path root = Directories.newRoot("pgbench");
+    try (LocalCluster harness = LocalCluster.start(root, Map.of(), line -> {})) {
+      KubernetesClient client = harness.client();
       ShardedCluster cluster = Samples.cluster(client, "minimal.yaml");
       cluster.getMetadata().setNamespace(NS);
       cluster.getSpec().setShards(1);
@@ -60,62 +60,64 @@ final class FailoverTrials {
       client.resource(cluster).create();
       await()
           .atMost(TIMEOUT)
-          .until(() -> shard(client) != null && secret(client, "minimal-app") != null);
-
-      LocalShard local =
-          shards.adopt(
-              shard(client),
-              SecretValues.credentials(
-                  client, NS, List.of("minimal-superuser", "minimal-replication", "minimal-app")));
-      try (LocalKubelet kubelet = new LocalKubelet(client, NS, SHARD, local)) {
-        for (int i = 0; i < 3; i++) {
-          kubelet.start(i);
-        }
-        await().atMost(TIMEOUT).until(() -> primary(client) != null && ready(client) == 3);
-        local.startPooler(primary(client));
-        try (Writer writer =
-            Writer.start(local.poolerIp(), local.secret("minimal-app").get("password"))) {
-          for (int t = 1; t <= trials; t++) {
-            results.add(trial(t, client, local, kubelet, writer));
-          }
+          .ignoreExceptions()
+          .until(
+              () ->
+                  "Ready"
+                      .equals(
+                          client
+                              .resources(ShardedCluster.class)
+                              .inNamespace(NS)
+                              .withName(CLUSTER)
+                              .get()
+                              .getStatus()
+                              .getPhase()));
+      Map<String, String> app = credentials(client, ResourceNames.appSecret(CLUSTER));
+      try (Writer writer =
+          Writer.start(
+              harness.serviceAddress(NS, ResourceNames.pooler(SHARD)),
+              app.get("username"),
+              app.get("password"),
+              "app")) {
+        for (int t = 1; t <= trials; t++) {
+          results.add(trial(t, harness, writer));
         }
       }
+    } finally {
+      Directories.delete(root);
     }
     return results;
   }
 
-  static Trial trial(
-      int number, KubernetesClient client, LocalShard local, LocalKubelet kubelet, Writer writer)
-      throws Exception {
+  static Trial trial(int number, LocalCluster harness, Writer writer) throws Exception {
+    KubernetesClient client = harness.client();
     writer.awaitAcknowledged(writer.acknowledged().size() + 50, TIMEOUT);
-    int old = primary(client);
+    String old = primary(client);
     List<Long> ackedBeforeKill = writer.acknowledged();
     long killedAt = System.nanoTime();
-    kubelet.crash(old);
+    harness.kubelet().kill(NS, old);
     // the process is gone: a write started from now on can only be acknowledged by a new primary
     long deadAt = System.nanoTime();
 
     await().atMost(TIMEOUT).until(() -> writer.firstAcknowledgedStartedAfter(deadAt).isPresent());
     double failover = (writer.firstAcknowledgedStartedAfter(deadAt).getAsLong() - killedAt) / 1e9;
-    await().atMost(TIMEOUT).until(() -> primary(client) != null && primary(client) != old);
-    int promoted = primary(client);
+    await().atMost(TIMEOUT).until(() -> primary(client) != null && !old.equals(primary(client)));
+    String promoted = primary(client);
     int lost;
-    try (Connection db = local.superuser(promoted, "app")) {
+    try (Connection db = superuser(harness, promoted, "app")) {
       lost = Writer.missing(db, ackedBeforeKill).size();
     }
-    await().atMost(TIMEOUT).until(() -> streams(local, promoted, old) && ready(client) == 3);
+    await().atMost(TIMEOUT).until(() -> streams(harness, promoted, old) && ready(client) == 3);
     double rejoin = (System.nanoTime() - killedAt) / 1e9;
-    return new Trial(number, failover, lost, rejoin, SHARD + "-" + old, SHARD + "-" + promoted);
+    return new Trial(number, failover, lost, rejoin, old, promoted);
   }
 
-  static boolean streams(LocalShard local, int primary, int standby) {
-    try (Connection db = local.superuser(primary, "postgres");
+  static boolean streams(LocalCluster harness, String primary, String standby) {
+    try (Connection db = superuser(harness, primary, "postgres");
         Statement st = db.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name = '"
-                    + SHARD
-                    + "-"
                     + standby
                     + "'")) {
       return rs.next() && rs.getInt(1) == 1;
@@ -124,24 +126,43 @@ final class FailoverTrials {
     }
   }
 
-  static PostgresShard shard(KubernetesClient client) {
-    return client.resources(PostgresShard.class).inNamespace(NS).withName(SHARD).get();
+  private static Connection superuser(LocalCluster harness, String pod, String database)
+      throws Exception {
+    Map<String, String> su = credentials(harness.client(), ResourceNames.superuserSecret(CLUSTER));
+    Properties props = new Properties();
+    props.setProperty("user", su.get("username"));
+    props.setProperty("password", su.get("password"));
+    props.setProperty("connectTimeout", "5");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + harness.kubelet().podIp(NS, pod) + ":5432/" + database, props);
   }
 
-  static Secret secret(KubernetesClient client, String name) {
-    return client.secrets().inNamespace(NS).withName(name).get();
+  private static Map<String, String> credentials(KubernetesClient client, String secret) {
+    return SecretValues.credentials(client, NS, List.of(secret)).get(secret);
   }
 
-  static Integer primary(KubernetesClient client) {
-    return client.pods().inNamespace(NS).list().getItems().stream()
+  static String primary(KubernetesClient client) {
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabels(Labels.instanceSelector(CLUSTER, SHARD))
+        .list()
+        .getItems()
+        .stream()
         .filter(p -> Labels.ROLE_PRIMARY.equals(p.getMetadata().getLabels().get(Labels.ROLE)))
-        .map(p -> Integer.parseInt(p.getMetadata().getName().substring(SHARD.length() + 1)))
+        .map(p -> p.getMetadata().getName())
         .findFirst()
         .orElse(null);
   }
 
   static long ready(KubernetesClient client) {
-    return client.pods().inNamespace(NS).list().getItems().stream()
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabels(Labels.instanceSelector(CLUSTER, SHARD))
+        .list()
+        .getItems()
+        .stream()
         .filter(
             p ->
                 p.getStatus() != null

@@ -6,16 +6,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * In sync mode no acknowledged commit is lost, over 20 kills of the primary under writes through
+ * In sync mode no acknowledged commit is lost, over 10 kills of the primary under writes through
  * the pooler, with the real operator failing over each time (see {@link FailoverTrials}).
  */
 class SyncFailoverTrialsTest {
 
   @Test
-  void twentyKillsOfThePrimaryInSyncModeLoseNoAcknowledgedCommit() throws Exception {
-    List<FailoverTrials.Trial> trials = FailoverTrials.run("sync", 20);
+  void tenKillsOfThePrimaryInSyncModeLoseNoAcknowledgedCommit() throws Exception {
+    List<FailoverTrials.Trial> trials = FailoverTrials.run("sync", 10);
 
-    assertThat(trials).hasSize(20);
+    assertThat(trials).hasSize(10);
     assertThat(trials)
         .allSatisfy(
             t ->
