@@ -142,8 +142,10 @@ public final class ShardStatefulSetModel {
                 ? new ResourceRequirements()
                 : spec.getPostgres().getResources())
         .withVolumeMounts(mounts())
-        // a clone of a large database can take long: the startup probe allows an hour
-        .withStartupProbe(probe(10, 360))
+        // a clone of a large database can take long: the startup probe allows an hour; it looks
+        // every 2 s so that a started instance is ready (and a new shard usable) without waiting
+        // out a long period (10 s cost up to 10 s per instance start: e2e/bench/provisioning.sh)
+        .withStartupProbe(probe(2, 1800))
         .withReadinessProbe(probe(5, 3))
         .withLivenessProbe(probe(10, 6))
         .withNewLifecycle()
