@@ -26,7 +26,9 @@ if [ ! -f "$classpath" ] || [ ! -f e2e/target/test-classes/io/pgshard/e2e/sandbo
   mvn -B -q -pl e2e dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/sandbox.classpath
 fi
 
+echo "the operator's log: e2e/target/sandbox-operator.log"
 exec java -Dlogback.configurationFile=e2e/src/test/resources/logback-e2e.xml \
+  -Dpgshard.operator.log=e2e/target/sandbox-operator.log \
   -Djava.util.logging.config.file=e2e/src/test/resources/logging.properties \
   -cp "e2e/target/test-classes:$(cat "$classpath")" \
   io.pgshard.e2e.sandbox.Sandbox "$manifest"

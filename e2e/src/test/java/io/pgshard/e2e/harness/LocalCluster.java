@@ -27,6 +27,7 @@ import java.util.function.Consumer;
 public final class LocalCluster implements AutoCloseable {
 
   private static final long PROXY_SYNC_MILLIS = 100;
+  private static final int OPERATOR_LOG_LINES = 400;
 
   private final Path root;
   private final MockKubernetes kube;
@@ -132,7 +133,10 @@ public final class LocalCluster implements AutoCloseable {
     return dns.address(namespace, service);
   }
 
-  /** What a failing scenario needs to see: every CR's status and every pod's logs. */
+  /**
+   * What a failing scenario needs to see: every CR's status, pods, events, every pod's logs and the
+   * end of the operator's log (the file system property {@code pgshard.operator.log} names).
+   */
   public void dump(PrintStream out) {
     try {
       out.println("=== ShardedClusters");
@@ -184,6 +188,17 @@ public final class LocalCluster implements AutoCloseable {
     for (String pod : kubelet.podsSeen()) {
       String[] parts = pod.split("/", 2);
       out.println(kubelet.logs(parts[0], parts[1]));
+    }
+    String operatorLog = System.getProperty("pgshard.operator.log");
+    if (operatorLog != null && Files.exists(Path.of(operatorLog))) {
+      out.println(
+          "=== operator log (last " + OPERATOR_LOG_LINES + " lines of " + operatorLog + ")");
+      try (var lines = Files.lines(Path.of(operatorLog))) {
+        List<String> all = lines.toList();
+        all.subList(Math.max(0, all.size() - OPERATOR_LOG_LINES), all.size()).forEach(out::println);
+      } catch (IOException | java.io.UncheckedIOException e) {
+        out.println("(unreadable: " + e.getMessage() + ")");
+      }
     }
   }
 
