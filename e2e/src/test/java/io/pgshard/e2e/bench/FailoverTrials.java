@@ -2,6 +2,7 @@ package io.pgshard.e2e.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgshard.e2e.harness.Directories;
 import io.pgshard.e2e.harness.LocalCluster;
@@ -9,19 +10,18 @@ import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
+import io.pgshard.operator.testing.Jdbc;
 import io.pgshard.operator.testing.Samples;
 import io.pgshard.operator.testing.SecretValues;
 import io.pgshard.operator.testing.Writer;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Failover trials on the local end-to-end harness: the real operator (defaults: probe every 1 s, 3
@@ -129,12 +129,8 @@ final class FailoverTrials {
   private static Connection superuser(LocalCluster harness, String pod, String database)
       throws Exception {
     Map<String, String> su = credentials(harness.client(), ResourceNames.superuserSecret(CLUSTER));
-    Properties props = new Properties();
-    props.setProperty("user", su.get("username"));
-    props.setProperty("password", su.get("password"));
-    props.setProperty("connectTimeout", "5");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + harness.kubelet().podIp(NS, pod) + ":5432/" + database, props);
+    return Jdbc.connect(
+        harness.kubelet().podIp(NS, pod), 5432, su.get("username"), su.get("password"), database);
   }
 
   private static Map<String, String> credentials(KubernetesClient client, String secret) {
@@ -142,13 +138,7 @@ final class FailoverTrials {
   }
 
   static String primary(KubernetesClient client) {
-    return client
-        .pods()
-        .inNamespace(NS)
-        .withLabels(Labels.instanceSelector(CLUSTER, SHARD))
-        .list()
-        .getItems()
-        .stream()
+    return instances(client).stream()
         .filter(p -> Labels.ROLE_PRIMARY.equals(p.getMetadata().getLabels().get(Labels.ROLE)))
         .map(p -> p.getMetadata().getName())
         .findFirst()
@@ -156,18 +146,21 @@ final class FailoverTrials {
   }
 
   static long ready(KubernetesClient client) {
-    return client
-        .pods()
-        .inNamespace(NS)
-        .withLabels(Labels.instanceSelector(CLUSTER, SHARD))
-        .list()
-        .getItems()
-        .stream()
+    return instances(client).stream()
         .filter(
             p ->
                 p.getStatus() != null
                     && p.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
         .count();
+  }
+
+  private static List<Pod> instances(KubernetesClient client) {
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabels(Labels.instanceSelector(CLUSTER, SHARD))
+        .list()
+        .getItems();
   }
 }

@@ -98,18 +98,19 @@ public final class WorkloadController implements AutoCloseable {
       for (PersistentVolumeClaim template : sts.getSpec().getVolumeClaimTemplates()) {
         String claim = template.getMetadata().getName() + "-" + podName;
         if (client.persistentVolumeClaims().inNamespace(ns).withName(claim).get() == null) {
-          client
-              .persistentVolumeClaims()
-              .inNamespace(ns)
-              .resource(
-                  new PersistentVolumeClaimBuilder(template)
-                      .editMetadata()
-                      .withName(claim)
-                      .withNamespace(ns)
-                      .addToLabels(sts.getSpec().getSelector().getMatchLabels())
-                      .endMetadata()
-                      .build())
-              .create();
+          PersistentVolumeClaim pvc =
+              new PersistentVolumeClaimBuilder(template)
+                  .editMetadata()
+                  .withName(claim)
+                  .withNamespace(ns)
+                  .addToLabels(sts.getSpec().getSelector().getMatchLabels())
+                  .endMetadata()
+                  .build();
+          if (deletesClaims(sts)) {
+            // as the StatefulSet controller does for whenDeleted: Delete: the claim goes with it
+            pvc.getMetadata().setOwnerReferences(List.of(Owned.reference(sts)));
+          }
+          client.persistentVolumeClaims().inNamespace(ns).resource(pvc).create();
         }
         claims.add(
             new VolumeBuilder()
@@ -144,6 +145,11 @@ public final class WorkloadController implements AutoCloseable {
               .build());
       client.apps().statefulSets().inNamespace(ns).resource(sts).updateStatus();
     }
+  }
+
+  private static boolean deletesClaims(StatefulSet sts) {
+    var policy = sts.getSpec().getPersistentVolumeClaimRetentionPolicy();
+    return policy != null && "Delete".equals(policy.getWhenDeleted());
   }
 
   private void deployment(Deployment d, List<Pod> all) {

@@ -13,6 +13,7 @@ import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.status.Phase;
 import io.pgshard.operator.testing.Samples;
+import io.pgshard.operator.testing.Writer;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -121,7 +122,7 @@ class KindSuiteTest {
     awaitStreaming(shard);
     String old = state.primaryPod(shard);
     try (PoolerForward pooler = state.pooler(shard);
-        PoolerWriter writer = PoolerWriter.start(pooler, shard)) {
+        Writer writer = pooler.writer()) {
       writer.awaitAcknowledged(WRITES, CONVERGE);
       long killed = System.nanoTime();
       kind.client().pods().inNamespace(NAMESPACE).withName(old).withGracePeriod(0).delete();
@@ -140,7 +141,9 @@ class KindSuiteTest {
       }
       System.out.printf(
           "kind: %s killed, %s promoted, first write acknowledged %.2f s after the kill%n",
-          old, promoted, (writer.firstAcknowledgedAfter(killed).orElseThrow() - killed) / 1e9);
+          old,
+          promoted,
+          (writer.firstAcknowledgedStartedAfter(killed).orElseThrow() - killed) / 1e9);
     }
     // the StatefulSet recreates the pod under its name; it rewinds and follows the new primary
     awaitStreaming(shard);
@@ -156,7 +159,7 @@ class KindSuiteTest {
     String before = state.primaryPod(shard);
     String target = state.readyReplicas(shard).get(0);
     try (PoolerForward pooler = state.pooler(shard);
-        PoolerWriter writer = PoolerWriter.start(pooler, shard)) {
+        Writer writer = pooler.writer()) {
       writer.awaitAcknowledged(WRITES, CONVERGE);
       state.annotate(shard, Labels.SWITCHOVER_TO, target);
 

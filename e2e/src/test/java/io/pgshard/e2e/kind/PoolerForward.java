@@ -4,15 +4,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.pgshard.operator.model.PgBouncerConfig;
 import io.pgshard.operator.model.ResourceNames;
+import io.pgshard.operator.testing.Jdbc;
 import io.pgshard.operator.testing.SecretValues;
+import io.pgshard.operator.testing.Writer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * A shard's pooler Service forwarded to a local port (as {@code kubectl port-forward svc/...}), and
@@ -53,21 +53,20 @@ final class PoolerForward implements AutoCloseable {
   }
 
   Connection connect() throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("socketTimeout", "30");
-    // PgBouncer in transaction mode: no server-side prepared statements
-    props.setProperty("prepareThreshold", "0");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://"
-            + forward.getLocalAddress().getHostAddress()
-            + ":"
-            + forward.getLocalPort()
-            + "/"
-            + database,
-        props);
+    return Jdbc.connect(host(), port(), user, password, database);
+  }
+
+  String host() {
+    return forward.getLocalAddress().getHostAddress();
+  }
+
+  int port() {
+    return forward.getLocalPort();
+  }
+
+  /** Steady writes through this forward (see {@link Writer}). */
+  Writer writer() {
+    return Writer.start(host(), port(), user, password, database);
   }
 
   @Override

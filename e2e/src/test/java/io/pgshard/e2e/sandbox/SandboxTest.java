@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgshard.e2e.harness.Directories;
+import io.pgshard.operator.testing.Jdbc;
 import io.pgshard.operator.testing.Samples;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -87,12 +86,7 @@ class SandboxTest {
   }
 
   private static Connection connect(ShardLine line) throws Exception {
-    Properties props = new Properties();
-    props.setProperty("user", line.user());
-    props.setProperty("password", line.password());
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("prepareThreshold", "0");
-    return DriverManager.getConnection(line.jdbcUrl(), props);
+    return Jdbc.connect(line.host(), line.port(), line.user(), line.password(), line.database());
   }
 
   private static List<ShardLine> shardLines(ByteArrayOutputStream bytes) {

@@ -41,11 +41,6 @@ public record ShardLine(
         + primary;
   }
 
-  /** The JDBC form of the pooler URL (credentials go separately). */
-  public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
-  }
-
   public static ShardLine parse(String line) {
     Matcher m = LINE.matcher(line.trim());
     if (!m.matches()) {

@@ -11,15 +11,14 @@ import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.model.ShardStatefulSetModel;
 import io.pgshard.operator.testing.Conflicts;
+import io.pgshard.operator.testing.Jdbc;
 import io.pgshard.operator.testing.SecretValues;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.UnaryOperator;
 
 /**
@@ -136,15 +135,7 @@ final class ClusterView {
 
   static Connection connect(String host, String user, String password, String database)
       throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("socketTimeout", "30");
-    props.setProperty("prepareThreshold", "0");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + host + ":" + ShardStatefulSetModel.POSTGRES_PORT + "/" + database,
-        props);
+    return Jdbc.connect(host, ShardStatefulSetModel.POSTGRES_PORT, user, password, database);
   }
 
   /**

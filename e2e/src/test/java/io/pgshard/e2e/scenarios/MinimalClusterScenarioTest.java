@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pgshard.e2e.harness.LocalCluster;
 import io.pgshard.operator.api.v1alpha1.ConfigMapKeyRef;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
@@ -23,6 +24,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -294,46 +296,27 @@ class MinimalClusterScenarioTest {
             .toList();
     assertThat(claims).hasSize(8);
     local.client().resources(ShardedCluster.class).inNamespace(NS).withName("minimal").delete();
+    var client = local.client();
+    List<Supplier<List<? extends HasMetadata>>> owned =
+        List.of(
+            () -> client.resources(PostgresShard.class).inNamespace(NS).list().getItems(),
+            () -> client.apps().statefulSets().inNamespace(NS).list().getItems(),
+            () -> client.apps().deployments().inNamespace(NS).list().getItems(),
+            () -> client.pods().inNamespace(NS).list().getItems(),
+            () -> client.services().inNamespace(NS).list().getItems(),
+            () -> client.secrets().inNamespace(NS).list().getItems());
+    await().atMost(CONVERGE).until(() -> owned.stream().allMatch(kind -> kind.get().isEmpty()));
+    // every process of every pod that ran here has stopped
     await()
         .atMost(CONVERGE)
         .until(
             () ->
-                local
-                        .client()
-                        .resources(PostgresShard.class)
-                        .inNamespace(NS)
-                        .list()
-                        .getItems()
-                        .isEmpty()
-                    && local
-                        .client()
-                        .apps()
-                        .statefulSets()
-                        .inNamespace(NS)
-                        .list()
-                        .getItems()
-                        .isEmpty()
-                    && local
-                        .client()
-                        .apps()
-                        .deployments()
-                        .inNamespace(NS)
-                        .list()
-                        .getItems()
-                        .isEmpty()
-                    && local.client().pods().inNamespace(NS).list().getItems().isEmpty()
-                    && local.client().services().inNamespace(NS).list().getItems().isEmpty()
-                    && local.client().secrets().inNamespace(NS).list().getItems().isEmpty());
-    await()
-        .atMost(CONVERGE)
-        .until(
-            () ->
-                view.shards().isEmpty()
-                    && local
-                            .kubelet()
-                            .process(
-                                NS, ResourceNames.pod(ResourceNames.shard("minimal", 0), 0), null)
-                        == null);
+                local.kubelet().podsSeen().stream()
+                    .filter(pod -> pod.startsWith(NS + "/"))
+                    .allMatch(
+                        pod ->
+                            local.kubelet().process(NS, pod.substring(NS.length() + 1), null)
+                                == null));
     for (String claim : claims) {
       assertThat(local.client().persistentVolumeClaims().inNamespace(NS).withName(claim).get())
           .isNotNull();

@@ -63,10 +63,11 @@ public final class LocalPod implements AutoCloseable {
     Translator translate = new Translator(mounts, hosts);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", PATH);
-    env.put("HOME", translate.apply("/tmp"));
+    env.put("HOME", "/tmp");
     env.put("LANG", "C.UTF-8");
     for (EnvVar var : container.getEnv()) {
-      env.put(var.getName(), translate.apply(resolve(var, name, ip, secrets)));
+      // translated once, by run()
+      env.put(var.getName(), resolve(var, name, ip, secrets));
     }
     List<String> command = new ArrayList<>(container.getCommand());
     command.addAll(container.getArgs());

@@ -17,13 +17,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -261,15 +259,7 @@ public final class LocalShard implements AutoCloseable {
 
   public Connection connect(String host, String user, String password, String database)
       throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("socketTimeout", "30");
-    props.setProperty("prepareThreshold", "0");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + host + ":" + ShardStatefulSetModel.POSTGRES_PORT + "/" + database,
-        props);
+    return Jdbc.connect(host, ShardStatefulSetModel.POSTGRES_PORT, user, password, database);
   }
 
   public Connection superuser(int ordinal, String database) throws SQLException {

@@ -4,14 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -22,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Writer implements AutoCloseable {
 
   private final String host;
+  private final int port;
   private final String user;
   private final String password;
   private final String database;
@@ -31,8 +30,9 @@ public final class Writer implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopped;
 
-  private Writer(String host, String user, String password, String database) {
+  private Writer(String host, int port, String user, String password, String database) {
     this.host = host;
+    this.port = port;
     this.user = user;
     this.password = password;
     this.database = database;
@@ -41,12 +41,18 @@ public final class Writer implements AutoCloseable {
   }
 
   public static Writer start(String poolerHost, String appPassword) {
-    return start(poolerHost, "app", appPassword, "app");
+    return start(poolerHost, 5432, "app", appPassword, "app");
   }
 
   /** A writer as {@code user} into {@code database} through the pooler at {@code poolerHost}. */
   public static Writer start(String poolerHost, String user, String password, String database) {
-    Writer writer = new Writer(poolerHost, user, password, database);
+    return start(poolerHost, 5432, user, password, database);
+  }
+
+  /** As {@link #start(String, String, String, String)}, on {@code port} (a port-forward's). */
+  public static Writer start(
+      String poolerHost, int port, String user, String password, String database) {
+    Writer writer = new Writer(poolerHost, port, user, password, database);
     writer.thread.start();
     return writer;
   }
@@ -61,6 +67,11 @@ public final class Writer implements AutoCloseable {
           try (var st = db.createStatement()) {
             st.execute(
                 "CREATE TABLE IF NOT EXISTS acks (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
+            // after an earlier writer on the same database, go on from its last id
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM acks")) {
+              rs.next();
+              next = Math.max(next, rs.getLong(1) + 1);
+            }
           }
         }
         long started = System.nanoTime();
@@ -82,14 +93,8 @@ public final class Writer implements AutoCloseable {
   }
 
   private Connection connect() throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
-    props.setProperty("connectTimeout", "2");
-    props.setProperty("socketTimeout", "10");
-    // PgBouncer 1.18 in transaction mode: no server-side prepared statements
-    props.setProperty("prepareThreshold", "0");
-    return DriverManager.getConnection("jdbc:postgresql://" + host + ":5432/" + database, props);
+    // short timeouts: a writer notices a dead primary fast and reconnects
+    return Jdbc.connect(host, port, user, password, database, 2, 10);
   }
 
   /** Every error a client saw (connect, statement or commit), in order. */
@@ -107,6 +112,19 @@ public final class Writer implements AutoCloseable {
    */
   public java.util.OptionalLong firstAcknowledgedStartedAfter(long nanos) {
     return timings.stream().filter(t -> t[0] > nanos).mapToLong(t -> t[1]).findFirst();
+  }
+
+  /** The ids acknowledged for INSERTs that started after {@code nanos} (System.nanoTime). */
+  public List<Long> acknowledgedStartedAfter(long nanos) {
+    List<Long> ids = new ArrayList<>();
+    List<Long> acked = List.copyOf(acknowledged);
+    List<long[]> times = List.copyOf(timings);
+    for (int i = 0; i < Math.min(acked.size(), times.size()); i++) {
+      if (times.get(i)[0] > nanos) {
+        ids.add(acked.get(i));
+      }
+    }
+    return ids;
   }
 
   public void awaitAcknowledged(long count, Duration timeout) {

@@ -1,0 +1,39 @@
+package io.pgshard.operator.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * A test's JDBC connection to PostgreSQL or PgBouncer: password login, bounded connect and socket
+ * timeouts, and no server-side prepared statements (PgBouncer 1.18 in transaction mode has none).
+ */
+public final class Jdbc {
+
+  private Jdbc() {}
+
+  public static Connection connect(
+      String host, int port, String user, String password, String database) throws SQLException {
+    return connect(host, port, user, password, database, 5, 30);
+  }
+
+  public static Connection connect(
+      String host,
+      int port,
+      String user,
+      String password,
+      String database,
+      int connectTimeoutSeconds,
+      int socketTimeoutSeconds)
+      throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    props.setProperty("password", password);
+    props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+    props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+    props.setProperty("prepareThreshold", "0");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + host + ":" + port + "/" + database, props);
+  }
+}
