@@ -26,7 +26,11 @@ public class ShardStateConfigMap extends CRUDKubernetesDependentResource<ConfigM
                 .getSecondaryResourcesAsStream(ConfigMap.class)
                 .filter(c -> name.equals(c.getMetadata().getName()))
                 .anyMatch(ShardConfigMaps::isInitialized)
-            || (shard.getStatus() != null && shard.getStatus().getCurrentPrimary() != null);
+            || (shard.getStatus() != null
+                && (shard.getStatus().getCurrentPrimary() != null
+                    // a promotion on record: the first primary exists (its initdb is done), and
+                    // the reconcile that records it as current may be the last for a while
+                    || shard.getStatus().getTargetPrimary() != null));
     return ShardConfigMaps.state(shard, initialized);
   }
 }

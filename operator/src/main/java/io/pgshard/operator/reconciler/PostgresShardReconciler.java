@@ -116,6 +116,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresShardReconciler.class);
   private static final long PROMOTED_RECHECK_MILLIS = 200;
 
+  /** How soon a reconcile follows one whose status named a primary the state does not know. */
+  private static final long STATE_FOLLOW_UP_MILLIS = 100;
+
   /**
    * With the instance monitor on, a shard is reconciled when its objects, its spec or annotations,
    * or what the monitor sees change; this resync is a safety net only.
@@ -226,8 +229,15 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         maintenance = maintenanceStep.get().run(shard, pods(shard, context));
       }
       ShardObservation seen = observe(shard, context, problems, decision, probed, maintenance);
-      UpdateControl<PostgresShard> control =
-          updateStatus(shard, context, statusUpdater.update(shard.getStatus(), seen), problems);
+      PostgresShardStatus status = statusUpdater.update(shard.getStatus(), seen);
+      UpdateControl<PostgresShard> control = updateStatus(shard, context, status, problems);
+      if (problems.isEmpty()
+          && status.getCurrentPrimary() != null
+          && !stateSaysInitialized(shard, context)) {
+        // the state ConfigMap (which keeps a lost ordinal 0 from running initdb again) was
+        // rendered before this status named a primary: write it now, not at the next resync
+        return control.rescheduleAfter(STATE_FOLLOW_UP_MILLIS);
+      }
       if (failover.isEmpty()) {
         return control;
       }
@@ -250,12 +260,16 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   }
 
   private static boolean initialized(PostgresShard shard, Context<PostgresShard> context) {
-    String name = ResourceNames.stateConfigMap(shard.getMetadata().getName());
     return (shard.getStatus() != null && shard.getStatus().getCurrentPrimary() != null)
-        || context
-            .getSecondaryResourcesAsStream(ConfigMap.class)
-            .filter(c -> c.getMetadata().getName().equals(name))
-            .anyMatch(ShardConfigMaps::isInitialized);
+        || stateSaysInitialized(shard, context);
+  }
+
+  private static boolean stateSaysInitialized(PostgresShard shard, Context<PostgresShard> context) {
+    String name = ResourceNames.stateConfigMap(shard.getMetadata().getName());
+    return context
+        .getSecondaryResourcesAsStream(ConfigMap.class)
+        .filter(c -> c.getMetadata().getName().equals(name))
+        .anyMatch(ShardConfigMaps::isInitialized);
   }
 
   private static ShardObservation observe(
