@@ -72,10 +72,6 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  public static LocalCluster start(Path root) {
-    return start(root, Map.of(), line -> {});
-  }
-
   private void syncProxies() {
     while (!stopped) {
       try {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgshard.operator.testing.LocalPod;
+import io.pgshard.operator.testing.Pause;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,10 +64,6 @@ final class PodRunner {
     return ip;
   }
 
-  Pod pod() {
-    return pod;
-  }
-
   Path dir() {
     return dir;
   }
@@ -106,7 +103,7 @@ final class PodRunner {
       claims.add("pod:" + pod.getMetadata().getNamespace() + "/" + name());
       while (!stopping && !kubelet.claims().acquire(claims, pod.getMetadata().getUid())) {
         message = "waiting for its predecessor to stop and release " + claims;
-        sleep(200);
+        Pause.millis(200);
       }
       if (!stopping) {
         volumes = new PodVolumes(kubelet.client(), pod, dir, kubelet.claimsDir());
@@ -130,7 +127,7 @@ final class PodRunner {
     while (!stopping && !volumes.refresh(fileTranslation())) {
       message = "waiting for ConfigMaps and Secrets of its volumes";
       writeStatusQuietly();
-      sleep(500);
+      Pause.millis(500);
     }
     runInitContainers();
     if (stopping) {
@@ -156,7 +153,7 @@ final class PodRunner {
       if (changed) {
         writeStatusQuietly();
       }
-      sleep(TICK_MILLIS);
+      Pause.millis(TICK_MILLIS);
     }
   }
 
@@ -164,7 +161,7 @@ final class PodRunner {
     for (Container init : pod.getSpec().getInitContainers()) {
       Duration backoff = Duration.ZERO;
       while (!stopping) {
-        sleep(backoff.toMillis());
+        Pause.millis(backoff.toMillis());
         LocalPod process = launch(init);
         if (process == null) {
           backoff = Duration.ofSeconds(1);
@@ -351,13 +348,5 @@ final class PodRunner {
 
   private static long now() {
     return System.currentTimeMillis();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -62,14 +62,6 @@ final class PodVolumes {
     }
   }
 
-  /** The claims this pod mounts. */
-  List<String> claims(Pod pod) {
-    return pod.getSpec().getVolumes().stream()
-        .filter(v -> v.getPersistentVolumeClaim() != null)
-        .map(v -> v.getPersistentVolumeClaim().getClaimName())
-        .toList();
-  }
-
   /** Where a claim's data lives on this machine. */
   static Path claimPath(Path claimsDir, String namespace, String claim) {
     return claimsDir.resolve(namespace).resolve(claim);

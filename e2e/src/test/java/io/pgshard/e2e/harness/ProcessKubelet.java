@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgshard.operator.testing.LocalPod;
+import io.pgshard.operator.testing.Pause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ public final class ProcessKubelet implements AutoCloseable {
       } catch (KubernetesClientException e) {
         // the API is between states: look again
       }
-      sleep(TICK_MILLIS);
+      Pause.millis(TICK_MILLIS);
     }
   }
 
@@ -212,14 +213,6 @@ public final class ProcessKubelet implements AutoCloseable {
   private PodRunner current(String namespace, String pod) {
     PodRunner runner = lastByName.get(namespace + "/" + pod);
     return runner == null || runner.done() ? null : runner;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Stops every pod (preStop, SIGTERM, SIGKILL after the grace period), in parallel. */

@@ -20,6 +20,7 @@ import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.model.Owned;
 import io.pgshard.operator.model.ResourceNames;
+import io.pgshard.operator.testing.Pause;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class WorkloadController implements AutoCloseable {
                 } catch (KubernetesClientException e) {
                   // an object changed under us (409) or went away (404): look again next tick
                 }
-                sleep(periodMillis);
+                Pause.millis(periodMillis);
               }
             },
             "harness-workload-controller");
@@ -283,14 +284,6 @@ public final class WorkloadController implements AutoCloseable {
       s.append(letters.charAt(ThreadLocalRandom.current().nextInt(letters.length())));
     }
     return s.toString();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override

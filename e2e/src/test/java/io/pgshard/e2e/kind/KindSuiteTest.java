@@ -1,5 +1,6 @@
 package io.pgshard.e2e.kind;
 
+import static io.pgshard.operator.testing.Jdbc.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -267,12 +268,6 @@ class KindSuiteTest {
         }
         return missing;
       }
-    }
-  }
-
-  private static String single(Statement st, String sql) throws SQLException {
-    try (ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
     }
   }
 

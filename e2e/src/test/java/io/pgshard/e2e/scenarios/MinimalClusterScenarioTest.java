@@ -1,5 +1,6 @@
 package io.pgshard.e2e.scenarios;
 
+import static io.pgshard.operator.testing.Jdbc.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,7 +19,6 @@ import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.testing.Samples;
 import io.pgshard.operator.testing.Writer;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -342,12 +342,6 @@ class MinimalClusterScenarioTest {
     try (Connection db = view.superuser(pod, "postgres");
         Statement st = db.createStatement()) {
       return single(st, sql);
-    }
-  }
-
-  private static String single(Statement st, String sql) throws SQLException {
-    try (ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.pgshard.operator.failover;
 
+import static io.pgshard.operator.testing.Jdbc.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,9 +16,7 @@ import io.pgshard.operator.testing.LocalShardControl;
 import io.pgshard.operator.testing.LocalShards;
 import io.pgshard.operator.testing.Writer;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,13 +175,6 @@ class FailoverIT {
                           + pod(standby)
                           + "'"),
               "streaming"::equals);
-    }
-  }
-
-  static String single(Connection db, String sql) throws SQLException {
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
     }
   }
 

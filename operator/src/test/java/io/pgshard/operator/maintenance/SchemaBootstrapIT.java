@@ -1,13 +1,11 @@
 package io.pgshard.operator.maintenance;
 
+import static io.pgshard.operator.testing.Jdbc.single;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgshard.operator.testing.LocalShard;
 import io.pgshard.operator.testing.LocalShards;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,13 +25,6 @@ class SchemaBootstrapIT {
   @AfterAll
   static void stop() {
     shards.close();
-  }
-
-  static String single(Connection db, String sql) throws SQLException {
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
   }
 
   @Test

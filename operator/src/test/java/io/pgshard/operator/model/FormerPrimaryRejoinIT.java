@@ -1,5 +1,6 @@
 package io.pgshard.operator.model;
 
+import static io.pgshard.operator.testing.Jdbc.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import io.pgshard.operator.testing.OsUser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -200,13 +200,6 @@ class FormerPrimaryRejoinIT {
       for (String sql : statements) {
         st.execute(sql);
       }
-    }
-  }
-
-  static String single(Connection db, String sql) throws SQLException {
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.pgshard.operator.model;
 
+import static io.pgshard.operator.testing.Jdbc.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,7 +10,6 @@ import io.pgshard.operator.testing.LocalPod;
 import io.pgshard.operator.testing.LocalShard;
 import io.pgshard.operator.testing.LocalShards;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -205,12 +205,5 @@ class InstanceScriptsIT {
 
   static String appPassword(LocalShard s) {
     return s.secret("minimal-app").get("password");
-  }
-
-  static String single(Connection db, String sql) throws SQLException {
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
   }
 }

@@ -2,7 +2,9 @@ package io.pgshard.operator.testing;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -35,5 +37,19 @@ public final class Jdbc {
     props.setProperty("prepareThreshold", "0");
     return DriverManager.getConnection(
         "jdbc:postgresql://" + host + ":" + port + "/" + database, props);
+  }
+
+  /** The first column of the first row of {@code sql}, or null when it returns no row. */
+  public static String single(Connection db, String sql) throws SQLException {
+    try (Statement st = db.createStatement()) {
+      return single(st, sql);
+    }
+  }
+
+  /** As {@link #single(Connection, String)}, on a statement the caller keeps using. */
+  public static String single(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
   }
 }

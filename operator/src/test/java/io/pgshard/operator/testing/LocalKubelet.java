@@ -130,7 +130,7 @@ public final class LocalKubelet implements AutoCloseable {
       } catch (RuntimeException e) {
         // the API or a process is between states: look again
       }
-      LocalShard.sleep(200);
+      Pause.millis(200);
     }
   }
 

@@ -56,6 +56,9 @@ public final class LocalOperatorShard implements AutoCloseable {
               () ->
                   s.shard() != null
                       && s.configMap(SHARD + "-config") != null
+                      // the kubelet starts pods from it
+                      && s.client.apps().statefulSets().inNamespace(NS).withName(SHARD).get()
+                          != null
                       && s.client.secrets().inNamespace(NS).withName(CLUSTER + "-app").get()
                           != null);
       s.local =

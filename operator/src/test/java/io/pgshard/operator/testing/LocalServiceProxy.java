@@ -74,11 +74,6 @@ public final class LocalServiceProxy implements AutoCloseable {
     }
   }
 
-  /** The current endpoints. */
-  public List<InetSocketAddress> targets() {
-    return targets;
-  }
-
   private void acceptLoop() {
     while (!closed) {
       try {

@@ -252,7 +252,7 @@ public final class LocalShard implements AutoCloseable {
       if (pod.exec(probe.getExec().getCommand()) == 0) {
         return;
       }
-      sleep(250);
+      Pause.millis(250);
     }
     throw new IllegalStateException(pod.name() + " not ready in 120 s:\n" + pod.log());
   }
@@ -294,14 +294,6 @@ public final class LocalShard implements AutoCloseable {
       return Files.createDirectories(path);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
