@@ -56,9 +56,14 @@ fetch an object by name on a conflict, a path the mock API server cannot exercis
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["pgshard.io"]
   resources: ["postgresshards"]
-  verbs: ["get", "list", "watch", "create", "update"]
+  # patch: removing the switchover annotation once a switchover is done
+  verbs: ["get", "list", "watch", "create", "update", "patch"]
 - apiGroups: ["pgshard.io"]
-  resources: ["shardedclusters/status", "postgresshards/status"]
+  resources: ["shardedclusters/status"]
+  # patch: server-side apply of the status alone (the default); update: without it
+  verbs: ["update", "patch"]
+- apiGroups: ["pgshard.io"]
+  resources: ["postgresshards/status"]
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["secrets"]

@@ -3,6 +3,7 @@ package io.pgshard.operator;
 import ch.qos.logback.classic.Level;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -10,6 +11,9 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgshard.operator.config.OperatorConfig;
+import io.pgshard.operator.config.ServerCapabilities;
+import io.pgshard.operator.kube.LeaseRelease;
+import io.pgshard.operator.kube.ServerDiscovery;
 import io.pgshard.operator.metrics.HttpEndpoints;
 import io.pgshard.operator.reconciler.ClusterSecrets;
 import io.pgshard.operator.reconciler.FailoverStep;
@@ -25,6 +29,8 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +47,10 @@ public final class OperatorMain implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
 
   private final OperatorConfig config;
+
+  /** This replica's name in the Lease: the pod name. */
+  private final String identity;
+
   private final KubernetesClient client;
   private final Clock clock;
   private final PrometheusMeterRegistry registry =
@@ -55,6 +65,10 @@ public final class OperatorMain implements AutoCloseable {
   /** Shards whose partition maintenance runs at the same time. */
   private static final int MAINTENANCE_THREADS = 8;
 
+  /** Completed with a reason when the process must end (see {@link #main}). */
+  private final CompletableFuture<String> fatal = new CompletableFuture<>();
+
+  private volatile boolean closing;
   private Operator operator;
   private HttpEndpoints http;
   private ExecutorService probes;
@@ -63,20 +77,41 @@ public final class OperatorMain implements AutoCloseable {
 
   public OperatorMain(OperatorConfig config, KubernetesClient client, Clock clock) {
     this.config = config;
+    this.identity =
+        config.identity() != null
+            ? config.identity()
+            : Optional.ofNullable(System.getenv("HOSTNAME")).orElse(UUID.randomUUID().toString());
     this.client = client;
     this.clock = clock;
   }
 
-  public static void main(String[] args) throws IOException {
+  /**
+   * Runs until SIGTERM (the shutdown hook stops everything and the JVM exits 0) or a fatal error: a
+   * start that fails (an informer that cannot list, discovery that cannot answer) or a lost Lease
+   * ends the process with status 1, so that Kubernetes restarts it as a follower. The exit is
+   * called from this thread, never from the hook: {@code System.exit} inside a shutdown hook blocks
+   * forever.
+   */
+  public static void main(String[] args) {
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
     setRootLogLevel(config.logLevel());
     OperatorMain main =
         new OperatorMain(config, new KubernetesClientBuilder().build(), Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(main::close, "pgshard-shutdown"));
-    main.start();
+    try {
+      main.start();
+    } catch (IOException | RuntimeException e) {
+      LOG.error("the operator cannot start: {}", e.toString(), e);
+      System.exit(1);
+    }
+    String reason = main.fatal.join();
+    LOG.error("stopping: {}", reason);
+    System.exit(1);
   }
 
   public void start() throws IOException {
+    ServerCapabilities server = ServerDiscovery.discover(client);
+    LOG.info("API server: {}", server);
     KubernetesEvents events = new KubernetesEvents(client, clock);
     operator =
         new Operator(
@@ -95,9 +130,11 @@ public final class OperatorMain implements AutoCloseable {
                         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                        config.identity(),
-                        null,
-                        config.exitOnLostLease()));
+                        identity,
+                        new LeaderCallbacks(() -> {}, this::lostLease, leader -> {}),
+                        // JOSDK would call System.exit from the elector's callback, which also
+                        // runs when the shutdown hook stops the operator: a deadlock
+                        false));
               }
             });
     operator.register(
@@ -109,7 +146,11 @@ public final class OperatorMain implements AutoCloseable {
         this::namespaces);
     operator.register(
         new PostgresShardReconciler(
-            new ShardStatusUpdater(clock), events, failoverStep(events), maintenanceStep(events)),
+            server,
+            new ShardStatusUpdater(clock),
+            events,
+            failoverStep(events),
+            maintenanceStep(events)),
         this::namespaces);
     http =
         new HttpEndpoints(
@@ -126,6 +167,20 @@ public final class OperatorMain implements AutoCloseable {
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
         config.leaderElection() ? "on" : "off",
         http.port());
+  }
+
+  /**
+   * The elector stops leading on a lost Lease, and also when {@link #close()} cancels it. Only the
+   * first is fatal; it ends the process from the main thread.
+   */
+  private void lostLease() {
+    if (closing || !config.exitOnLostLease()) {
+      return;
+    }
+    fatal.complete(
+        "lost the leader Lease "
+            + config.leaseName()
+            + "; exiting so that no two replicas reconcile");
   }
 
   /** The instance monitor and failover, unless the configuration turns them off. */
@@ -178,10 +233,19 @@ public final class OperatorMain implements AutoCloseable {
     return http.port();
   }
 
+  /** Idempotent: the shutdown hook and a failed start may both call it. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
     if (operator != null) {
       operator.stop();
+      if (config.leaderElection()) {
+        // reconciling has stopped: hand the Lease over now instead of letting it expire
+        LeaseRelease.release(client, config.leaseNamespace(), config.leaseName(), identity);
+      }
     }
     if (http != null) {
       http.close();

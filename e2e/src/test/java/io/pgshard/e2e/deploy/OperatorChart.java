@@ -39,7 +39,7 @@ public final class OperatorChart {
    * {@code helm template} of release {@value #RELEASE} in {@value #NAMESPACE} with these values
    * over the chart's defaults, parsed by the fabric8 client. Throws when Helm refuses the values.
    */
-  static RenderedChart render(Map<String, Object> values, Path workDir) {
+  public static RenderedChart render(Map<String, Object> values, Path workDir) {
     String manifest =
         new Helm(dir())
             .template()

@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Optional;
 
 /** The objects {@code helm template} rendered, as the fabric8 client parsed them. */
-record RenderedChart(List<HasMetadata> objects) {
+public record RenderedChart(List<HasMetadata> objects) {
 
-  <T extends HasMetadata> List<T> all(Class<T> type) {
+  public <T extends HasMetadata> List<T> all(Class<T> type) {
     return objects.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   /** The only object of a type; fails when there is none or more than one. */
-  <T extends HasMetadata> T one(Class<T> type) {
+  public <T extends HasMetadata> T one(Class<T> type) {
     List<T> found = all(type);
     if (found.size() != 1) {
       throw new AssertionError(

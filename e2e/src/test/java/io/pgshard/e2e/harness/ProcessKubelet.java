@@ -24,6 +24,10 @@ import java.util.function.Consumer;
  * at a loopback address of its own, as unprivileged processes. A pod whose object is gone is
  * stopped; a claim directory whose PersistentVolumeClaim is gone and that no pod uses is deleted,
  * as a dynamically provisioned volume's Delete reclaim policy does.
+ *
+ * <p>With a node name (against a real control plane) it runs only the pods the scheduler bound to
+ * that node, and finishes a Terminating pod as a kubelet does: its containers are stopped (preStop,
+ * SIGTERM, SIGKILL after the grace period), then the pod object is removed.
  */
 public final class ProcessKubelet implements AutoCloseable {
 
@@ -40,13 +44,26 @@ public final class ProcessKubelet implements AutoCloseable {
   private final Map<String, PodRunner> runners = new ConcurrentHashMap<>();
   private final Map<String, PodRunner> lastByName = new ConcurrentHashMap<>();
   private final Map<String, Integer> dirIndex = new ConcurrentHashMap<>();
+  private final String nodeName;
   private final Thread loop;
   private volatile boolean stopped;
   private long lastReclaim;
 
   ProcessKubelet(
       KubernetesClient client, Path root, Loopback loopback, ServiceDns dns, Consumer<String> log) {
+    this(client, root, loopback, dns, log, null);
+  }
+
+  /** {@code nodeName}: run only the pods bound to it; null runs every pod (the mock's way). */
+  ProcessKubelet(
+      KubernetesClient client,
+      Path root,
+      Loopback loopback,
+      ServiceDns dns,
+      Consumer<String> log,
+      String nodeName) {
     this.client = client;
+    this.nodeName = nodeName;
     this.podsDir = root.resolve("p");
     this.claimsDir = root.resolve("claims");
     this.loopback = loopback;
@@ -91,9 +108,14 @@ public final class ProcessKubelet implements AutoCloseable {
   private synchronized void tick() {
     List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
     Set<String> live = new HashSet<>();
+    List<Pod> terminating = new java.util.ArrayList<>();
     for (Pod pod : pods) {
       String uid = pod.getMetadata().getUid();
+      if (nodeName != null && !nodeName.equals(pod.getSpec().getNodeName())) {
+        continue;
+      }
       if (pod.getMetadata().getDeletionTimestamp() != null) {
+        terminating.add(pod);
         continue;
       }
       live.add(uid);
@@ -110,6 +132,20 @@ public final class ProcessKubelet implements AutoCloseable {
       }
       if (entry.getValue().done()) {
         runners.remove(entry.getKey());
+      }
+    }
+    if (nodeName != null) {
+      for (Pod pod : terminating) {
+        PodRunner runner = runners.get(pod.getMetadata().getUid());
+        if (runner == null || runner.done()) {
+          // every container has stopped: the kubelet's last word on a Terminating pod
+          client
+              .pods()
+              .inNamespace(pod.getMetadata().getNamespace())
+              .withName(pod.getMetadata().getName())
+              .withGracePeriod(0)
+              .delete();
+        }
       }
     }
     if (System.currentTimeMillis() - lastReclaim >= RECLAIM_MILLIS) {

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSlice;
 import io.pgshard.operator.testing.LocalServiceProxy;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +28,67 @@ final class ServiceProxies implements AutoCloseable {
 
   ServiceProxies(ServiceDns dns) {
     this.dns = dns;
+  }
+
+  /**
+   * One pass on a real control plane: endpoints from the EndpointSlices the controller-manager
+   * writes (what kube-proxy reads since 1.19), ready addresses only.
+   */
+  synchronized void syncFromSlices(List<Service> services, List<EndpointSlice> slices) {
+    Map<String, List<String>> ready = new HashMap<>();
+    Map<String, Integer> ports = new HashMap<>();
+    for (EndpointSlice slice : slices) {
+      String service =
+          slice.getMetadata().getLabels() == null
+              ? null
+              : slice.getMetadata().getLabels().get("kubernetes.io/service-name");
+      if (service == null) {
+        continue;
+      }
+      String key = slice.getMetadata().getNamespace() + "/" + service;
+      for (var endpoint : Objects.requireNonNullElse(slice.getEndpoints(), List.<Endpoint>of())) {
+        if (endpoint.getConditions() == null
+            || !Boolean.FALSE.equals(endpoint.getConditions().getReady())) {
+          ready
+              .computeIfAbsent(key, k -> new java.util.ArrayList<>())
+              .addAll(endpoint.getAddresses());
+        }
+      }
+      for (var port : Objects.requireNonNullElse(slice.getPorts(), List.<EndpointPort>of())) {
+        ports.put(key + ":" + Objects.requireNonNullElse(port.getName(), ""), port.getPort());
+      }
+    }
+    Set<String> wanted = new HashSet<>();
+    for (Service service : services) {
+      if ("None".equals(service.getSpec().getClusterIP())
+          || service.getSpec().getSelector() == null
+          || service.getSpec().getSelector().isEmpty()) {
+        continue;
+      }
+      String ns = service.getMetadata().getNamespace();
+      String svc = ns + "/" + service.getMetadata().getName();
+      for (ServicePort port : service.getSpec().getPorts()) {
+        String key = svc + ":" + port.getPort();
+        wanted.add(key);
+        Integer target = ports.get(svc + ":" + Objects.requireNonNullElse(port.getName(), ""));
+        if (target == null) {
+          continue;
+        }
+        LocalServiceProxy proxy = proxies.get(key);
+        if (proxy == null) {
+          proxy =
+              new LocalServiceProxy(
+                  dns.address(ns, service.getMetadata().getName()), port.getPort(), target);
+          proxies.put(key, proxy);
+        }
+        proxy.retarget(ready.getOrDefault(svc, List.of()).stream().sorted().toList());
+      }
+    }
+    for (String key : Set.copyOf(proxies.keySet())) {
+      if (!wanted.contains(key)) {
+        proxies.remove(key).close();
+      }
+    }
   }
 
   /** One pass: proxies for new Services and ports, endpoints from {@code pods}, stale ones gone. */

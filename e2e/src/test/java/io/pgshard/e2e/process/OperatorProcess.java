@@ -53,15 +53,7 @@ public final class OperatorProcess implements AutoCloseable {
       Map<String, String> extraEnv,
       Path log)
       throws IOException {
-    int port = freePort();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(jar().toString());
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> env = builder.environment();
+    Map<String, String> env = new java.util.HashMap<>();
     env.put("KUBERNETES_MASTER", kube.client().getMasterUrl().toString());
     env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
     env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
@@ -70,9 +62,40 @@ public final class OperatorProcess implements AutoCloseable {
     // the mock API server has neither server-side apply nor a place to hold a Lease for us
     env.put("PGSHARD_SERVER_SIDE_APPLY", "false");
     env.put("PGSHARD_LEADER_ELECTION", "false");
-    env.put("PGSHARD_HTTP_PORT", Integer.toString(port));
     env.putAll(extraEnv);
+    return start(jvmOptions, env, log);
+  }
+
+  /**
+   * Starts the jar with exactly {@code env} (plus a free {@code PGSHARD_HTTP_PORT} unless it names
+   * one: processes share this machine's ports, pods would not).
+   */
+  public static OperatorProcess start(List<String> jvmOptions, Map<String, String> env, Path log)
+      throws IOException {
+    int port =
+        env.containsKey("PGSHARD_HTTP_PORT") && !"8080".equals(env.get("PGSHARD_HTTP_PORT"))
+            ? Integer.parseInt(env.get("PGSHARD_HTTP_PORT"))
+            : freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(jar().toString());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    builder.environment().put("PGSHARD_HTTP_PORT", Integer.toString(port));
     return new OperatorProcess(builder.start(), port, log);
+  }
+
+  /** kill -9, as the OOM killer or a lost node would end it. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  public int exitCode() {
+    return process.exitValue();
   }
 
   public long pid() {

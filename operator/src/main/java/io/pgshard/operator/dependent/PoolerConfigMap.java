@@ -10,7 +10,9 @@ import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.PoolerConfigMapModel;
 
 /** The pooler ConfigMap: pgbouncer.ini and pooler.sh (only while spec.pooler.enabled). */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.POOLER_OBJECTS_SELECTOR))
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = Labels.POOLER_OBJECTS_SELECTOR))
 public class PoolerConfigMap extends CRUDKubernetesDependentResource<ConfigMap, PostgresShard> {
 
   public PoolerConfigMap() {

@@ -10,7 +10,9 @@ import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.PoolerDeploymentModel;
 
 /** The shard's PgBouncer Deployment (only while spec.pooler.enabled). */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class PoolerDeployment extends CRUDKubernetesDependentResource<Deployment, PostgresShard> {
 
   public PoolerDeployment() {

@@ -10,7 +10,9 @@ import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.Services;
 
 /** The pooler Service (only while spec.pooler.enabled). */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.POOLER_OBJECTS_SELECTOR))
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = Labels.POOLER_OBJECTS_SELECTOR))
 public class PoolerService extends CRUDKubernetesDependentResource<Service, PostgresShard> {
 
   public PoolerService() {

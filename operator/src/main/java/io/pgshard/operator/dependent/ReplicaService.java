@@ -3,10 +3,12 @@ package io.pgshard.operator.dependent;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.model.Services;
 
 /** The ro Service: the pods labelled replica. */
+@KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
 public class ReplicaService extends CRUDKubernetesDependentResource<Service, PostgresShard> {
 
   public ReplicaService() {

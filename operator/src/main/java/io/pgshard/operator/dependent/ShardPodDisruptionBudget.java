@@ -9,8 +9,13 @@ import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ShardPodDisruptionBudgetModel;
 
-/** The shard's PodDisruptionBudget (only while spec.podDisruptionBudget.enabled). */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+/**
+ * The shard's PodDisruptionBudget as {@code policy/v1} (only while spec.podDisruptionBudget.enabled
+ * and the server serves that version: its informer is registered only then).
+ */
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ShardPodDisruptionBudget
     extends CRUDKubernetesDependentResource<PodDisruptionBudget, PostgresShard> {
 

@@ -3,6 +3,7 @@ package io.pgshard.operator.dependent;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.model.ShardConfigMaps;
@@ -11,6 +12,7 @@ import io.pgshard.operator.model.ShardConfigMaps;
  * The state ConfigMap. {@code initialized} is set once the shard has a primary and is never taken
  * back, so an instance with an empty volume clones instead of running initdb again.
  */
+@KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
 public class ShardStateConfigMap extends CRUDKubernetesDependentResource<ConfigMap, PostgresShard> {
 
   public ShardStateConfigMap() {

@@ -10,7 +10,9 @@ import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ShardStatefulSetModel;
 
 /** The shard's PostgreSQL StatefulSet. */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ShardStatefulSet extends CRUDKubernetesDependentResource<StatefulSet, PostgresShard> {
 
   public ShardStatefulSet() {
@@ -19,6 +21,6 @@ public class ShardStatefulSet extends CRUDKubernetesDependentResource<StatefulSe
 
   @Override
   protected StatefulSet desired(PostgresShard shard, Context<PostgresShard> context) {
-    return ShardStatefulSetModel.desired(shard);
+    return ShardStatefulSetModel.desired(shard, Capabilities.of(context));
   }
 }

@@ -26,4 +26,17 @@ public final class ShardPodDisruptionBudgetModel {
         .endSpec()
         .build();
   }
+
+  /** The same budget as {@code policy/v1beta1}, for servers before Kubernetes 1.21. */
+  public static io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget desiredV1beta1(
+      PostgresShard shard) {
+    PodDisruptionBudget v1 = desired(shard);
+    return new io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudgetBuilder()
+        .withMetadata(v1.getMetadata())
+        .withNewSpec()
+        .withMaxUnavailable(v1.getSpec().getMaxUnavailable())
+        .withSelector(v1.getSpec().getSelector())
+        .endSpec()
+        .build();
+  }
 }

@@ -16,9 +16,11 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicyBuilder;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardSpec;
 import io.pgshard.operator.api.v1alpha1.SecretNames;
+import io.pgshard.operator.config.ServerCapabilities;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,12 +59,33 @@ public final class ShardStatefulSetModel {
 
   private ShardStatefulSetModel() {}
 
-  public static StatefulSet desired(PostgresShard shard) {
+  public static StatefulSet desired(PostgresShard shard, ServerCapabilities server) {
     ShardNaming naming = ShardNaming.of(shard);
     PostgresShardSpec spec = shard.getSpec();
     Map<String, String> selector = Labels.instanceSelector(naming.cluster(), naming.shard());
     Map<String, String> podLabels =
         Labels.forShard(naming.cluster(), naming.shard(), Labels.Component.POSTGRES);
+    StatefulSet sts = build(shard, naming, spec, selector, podLabels);
+    if (server.statefulSetClaimRetention()) {
+      sts.getSpec()
+          .setPersistentVolumeClaimRetentionPolicy(
+              new StatefulSetPersistentVolumeClaimRetentionPolicyBuilder()
+                  .withWhenDeleted(
+                      spec.getPostgres().getStorage().isDeleteClaimsWithCluster()
+                          ? "Delete"
+                          : "Retain")
+                  .withWhenScaled("Retain")
+                  .build());
+    }
+    return sts;
+  }
+
+  private static StatefulSet build(
+      PostgresShard shard,
+      ShardNaming naming,
+      PostgresShardSpec spec,
+      Map<String, String> selector,
+      Map<String, String> podLabels) {
     return new StatefulSetBuilder()
         .withMetadata(
             Owned.meta(
@@ -78,11 +101,6 @@ public final class ShardStatefulSetModel {
         .withNewUpdateStrategy()
         .withType("OnDelete")
         .endUpdateStrategy()
-        .withNewPersistentVolumeClaimRetentionPolicy()
-        .withWhenDeleted(
-            spec.getPostgres().getStorage().isDeleteClaimsWithCluster() ? "Delete" : "Retain")
-        .withWhenScaled("Retain")
-        .endPersistentVolumeClaimRetentionPolicy()
         .withNewSelector()
         .withMatchLabels(selector)
         .endSelector()

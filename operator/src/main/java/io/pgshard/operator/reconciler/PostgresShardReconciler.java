@@ -19,7 +19,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.config.ServerCapabilities;
+import io.pgshard.operator.dependent.Capabilities;
 import io.pgshard.operator.dependent.DisruptionBudgetEnabled;
+import io.pgshard.operator.dependent.DisruptionBudgetServed;
 import io.pgshard.operator.dependent.PodsService;
 import io.pgshard.operator.dependent.PoolerConfigMap;
 import io.pgshard.operator.dependent.PoolerDeployment;
@@ -29,6 +32,7 @@ import io.pgshard.operator.dependent.PrimaryService;
 import io.pgshard.operator.dependent.ReplicaService;
 import io.pgshard.operator.dependent.ShardConfigMap;
 import io.pgshard.operator.dependent.ShardPodDisruptionBudget;
+import io.pgshard.operator.dependent.ShardPodDisruptionBudgetV1beta1;
 import io.pgshard.operator.dependent.ShardStateConfigMap;
 import io.pgshard.operator.dependent.ShardStatefulSet;
 import io.pgshard.operator.failover.FailoverDecision;
@@ -86,6 +90,12 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           name = "pdb",
           type = ShardPodDisruptionBudget.class,
+          activationCondition = DisruptionBudgetServed.V1.class,
+          reconcilePrecondition = DisruptionBudgetEnabled.class),
+      @Dependent(
+          name = "pdb-v1beta1",
+          type = ShardPodDisruptionBudgetV1beta1.class,
+          activationCondition = DisruptionBudgetServed.V1beta1.class,
           reconcilePrecondition = DisruptionBudgetEnabled.class),
       @Dependent(
           name = "pooler-config",
@@ -125,6 +135,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
    */
   static final Duration RESYNC = Duration.ofMinutes(1);
 
+  private final ServerCapabilities server;
   private final ShardStatusUpdater statusUpdater;
   private final KubernetesEvents events;
   private final Optional<FailoverStep> failover;
@@ -135,10 +146,12 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
    * runs without access to PostgreSQL (no instance monitor).
    */
   public PostgresShardReconciler(
+      ServerCapabilities server,
       ShardStatusUpdater statusUpdater,
       KubernetesEvents events,
       Optional<FailoverStep> failover,
       Optional<MaintenanceStep> maintenanceStep) {
+    this.server = server;
     this.statusUpdater = statusUpdater;
     this.events = events;
     this.failover = failover;
@@ -205,6 +218,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         LogContext.shard(shard.getSpec().getClusterName(), shard.getMetadata().getName())) {
       List<SpecProblem> problems = SpecValidator.validateTemplate(shard.getSpec());
       if (problems.isEmpty()) {
+        Capabilities.put(context, server);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       } else {
         LOG.warn("spec refused, objects left as they are: {}", problems);

@@ -178,7 +178,7 @@ public class ShardedClusterReconciler
       return UpdateControl.noUpdate();
     }
     cluster.setStatus(next);
-    return StatusWriter.replace(context, cluster);
+    return StatusWriter.applyStatus(context, cluster);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.pgshard.operator.config.ServerCapabilities;
 import io.pgshard.operator.testing.TestClusters;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -14,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 class ShardStatefulSetModelTest {
 
-  StatefulSet sts = ShardStatefulSetModel.desired(TestClusters.shard(0, s -> s.setReplicas(2)));
+  StatefulSet sts =
+      ShardStatefulSetModel.desired(
+          TestClusters.shard(0, s -> s.setReplicas(2)), ServerCapabilities.CURRENT);
   Container postgres = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
 
   @Test
@@ -122,7 +125,8 @@ class ShardStatefulSetModelTest {
                           new ResourceRequirementsBuilder()
                               .addToLimits("memory", new Quantity("2Gi"))
                               .build());
-                }));
+                }),
+            ServerCapabilities.CURRENT);
     var claim = custom.getSpec().getVolumeClaimTemplates().get(0);
     assertThat(claim.getSpec().getResources().getRequests())
         .containsEntry("storage", new Quantity("50Gi"));
@@ -132,6 +136,30 @@ class ShardStatefulSetModelTest {
     Container c = custom.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("postgres:15.8");
     assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
+  }
+
+  @Test
+  void leavesTheClaimRetentionPolicyOutWhereTheServerWouldRefuseOrDropIt() {
+    var shard =
+        TestClusters.shard(0, s -> s.getPostgres().getStorage().setDeleteClaimsWithCluster(true));
+    assertThat(
+            ShardStatefulSetModel.desired(shard, new ServerCapabilities(1, 20, false))
+                .getSpec()
+                .getPersistentVolumeClaimRetentionPolicy())
+        .as("1.20 has no such field: server-side apply refuses the whole StatefulSet")
+        .isNull();
+    assertThat(
+            ShardStatefulSetModel.desired(shard, new ServerCapabilities(1, 24, true))
+                .getSpec()
+                .getPersistentVolumeClaimRetentionPolicy())
+        .as("1.23-1.26 drop it unless a feature gate is on: the desired state would never match")
+        .isNull();
+    assertThat(
+            ShardStatefulSetModel.desired(shard, new ServerCapabilities(1, 27, true))
+                .getSpec()
+                .getPersistentVolumeClaimRetentionPolicy()
+                .getWhenDeleted())
+        .isEqualTo("Delete");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.config.ServerCapabilities;
 import io.pgshard.operator.model.ClusterSecretModel;
 import io.pgshard.operator.model.PoolerConfigMapModel;
 import io.pgshard.operator.model.PoolerDeploymentModel;
@@ -143,7 +144,7 @@ public final class LocalShard implements AutoCloseable {
   /** Where instance {@code ordinal} keeps {@code $PGDATA} on this machine (on its data volume). */
   public Path dataDirectory(int ordinal) {
     Container container =
-        ShardStatefulSetModel.desired(shard)
+        ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT)
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -168,7 +169,7 @@ public final class LocalShard implements AutoCloseable {
   /** Starts instance {@code ordinal}; the rw Service stays where it points. */
   public LocalPod startInstance(int ordinal, boolean initialized) {
     ensureRw();
-    StatefulSet sts = ShardStatefulSetModel.desired(shard);
+    StatefulSet sts = ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT);
     Container container = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
     Path podDir = root.resolve(podName(ordinal));
     Map<String, Path> mounts = new HashMap<>();
@@ -230,7 +231,7 @@ public final class LocalShard implements AutoCloseable {
       return false;
     }
     var probe =
-        ShardStatefulSetModel.desired(shard)
+        ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT)
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -242,7 +243,7 @@ public final class LocalShard implements AutoCloseable {
 
   /** Runs the container's readiness probe until it passes. */
   public void awaitReady(LocalPod pod, int ordinal) {
-    StatefulSet sts = ShardStatefulSetModel.desired(shard);
+    StatefulSet sts = ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT);
     var probe = sts.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe();
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (System.nanoTime() < deadline) {

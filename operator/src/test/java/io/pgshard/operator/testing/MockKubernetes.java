@@ -1,10 +1,12 @@
 package io.pgshard.operator.testing;
 
+import io.fabric8.kubernetes.api.model.APIGroupBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -55,6 +57,10 @@ public final class MockKubernetes implements AutoCloseable {
             responses,
             new KubernetesMixedDispatcher(responses),
             false);
+    // /version as a current server answers it (ServerDiscovery reads it, and the policy group
+    // below)
+    server.setVersionInfo(
+        new VersionInfo.Builder().withMajor("1").withMinor("31").withGitVersion("v1.31.0").build());
     server.init();
     // JOSDK checks, before leader election, that it may manage Leases: say yes, as the chart's
     // RBAC does (RbacCoverageTest holds the chart to what the operator calls)
@@ -75,6 +81,24 @@ public final class MockKubernetes implements AutoCloseable {
                 .endResourceRule()
                 .withIncomplete(false)
                 .endStatus()
+                .build())
+        .always();
+    server
+        .expect()
+        .get()
+        .withPath("/apis/policy")
+        .andReturn(
+            200,
+            new APIGroupBuilder()
+                .withName("policy")
+                .addNewVersion()
+                .withGroupVersion("policy/v1")
+                .withVersion("v1")
+                .endVersion()
+                .withNewPreferredVersion()
+                .withGroupVersion("policy/v1")
+                .withVersion("v1")
+                .endPreferredVersion()
                 .build())
         .always();
     client = server.createClient();

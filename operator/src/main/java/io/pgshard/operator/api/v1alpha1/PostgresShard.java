@@ -1,6 +1,7 @@
 package io.pgshard.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -41,9 +42,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class PostgresShard extends CustomResource<PostgresShardSpec, PostgresShardStatus>
     implements Namespaced {
 
+  /**
+   * No spec on an instance made in code: JOSDK builds its server-side apply patches (the finalizer)
+   * from a fresh instance, and a defaulted spec there, applied with force, would take every spec
+   * field from the user and write the defaults over their values.
+   */
   @Override
   protected PostgresShardSpec initSpec() {
-    return new PostgresShardSpec();
+    return null;
+  }
+
+  /** Required by the schema: an object without a spec is refused at apply time. */
+  @Override
+  @Required
+  public PostgresShardSpec getSpec() {
+    return super.getSpec();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.pgshard.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -33,9 +34,21 @@ public class ShardedCluster extends CustomResource<ShardedClusterSpec, ShardedCl
   public static final String GROUP = "pgshard.io";
   public static final String VERSION = "v1alpha1";
 
+  /**
+   * No spec on an instance made in code: JOSDK builds its server-side apply patches (the finalizer)
+   * from a fresh instance, and a defaulted spec there, applied with force, would take every spec
+   * field from the user and write the defaults over their values.
+   */
   @Override
   protected ShardedClusterSpec initSpec() {
-    return new ShardedClusterSpec();
+    return null;
+  }
+
+  /** Required by the schema: an object without a spec is refused at apply time. */
+  @Override
+  @Required
+  public ShardedClusterSpec getSpec() {
+    return super.getSpec();
   }
 
   /**
