@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The pgshard sandbox: the real operator, an embedded Kubernetes API (fabric8's mock server), and
-# every pod run as local PostgreSQL 15 / PgBouncer processes; no Kubernetes, no containers.
+# The pgshard sandbox: a real Kubernetes control plane (etcd, kube-apiserver, controller-manager and
+# scheduler v1.20.2, built once by .ci/control-plane), the operator as the Helm chart deploys it
+# (two replicas, leader election, the chart's RBAC), and every pod run as local PostgreSQL 15 /
+# PgBouncer processes by a process kubelet; no containers. Where the control plane cannot be built
+# it says why and falls back to the embedded mock API server.
 #
 #   e2e/sandbox.sh [manifest]     (default samples/minimal.yaml)
 #
-# Builds what is missing, applies the manifest, prints progress, and once every shard is Ready one
+# Builds what is missing, prints a KUBECONFIG line for kubectl, applies the manifest, prints
+# progress, and once every shard is Ready one
 # line per shard:  SHARD <index> READY pooler=postgresql://<user>:<password>@<host>:<port>/<db> primary=<pod>
 # Ctrl-C stops the operator and every process, and removes the sandbox's directory.
 # Run as root, the pods run as the unprivileged "postgres" user (PostgreSQL refuses root).
@@ -13,7 +17,7 @@ cd "$(dirname "$0")/.."
 manifest="${1:-samples/minimal.yaml}"
 [ -f "$manifest" ] || { echo "no such manifest: $manifest" >&2; exit 2; }
 
-.ci/prerequisites
+PGSHARD_CONTROL_PLANE_OPTIONAL=1 .ci/prerequisites
 
 classpath=e2e/target/sandbox.classpath
 newer=""
@@ -26,7 +30,6 @@ if [ ! -f "$classpath" ] || [ ! -f e2e/target/test-classes/io/pgshard/e2e/sandbo
   mvn -B -q -pl e2e dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/sandbox.classpath
 fi
 
-echo "the operator's log: e2e/target/sandbox-operator.log"
 exec java -Dlogback.configurationFile=e2e/src/test/resources/logback-e2e.xml \
   -Dpgshard.operator.log=e2e/target/sandbox-operator.log \
   -Djava.util.logging.config.file=e2e/src/test/resources/logging.properties \

@@ -69,7 +69,11 @@ fetch an object by name on a conflict, a path the mock API server cannot exercis
   resources: ["secrets"]
   verbs: ["get", "create"]
 - apiGroups: [""]
-  resources: ["configmaps", "services"]
+  resources: ["configmaps"]
+  # JOSDK never applies ConfigMaps server-side (data maps merge badly): create and update only
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["services"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: ["apps"]
   resources: ["deployments"]

@@ -7,7 +7,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The pure packages stay pure: no API client, no JOSDK, no JDBC (STYLE.md, rule 10). */
+/**
+ * The pure packages stay pure: no API client, no JOSDK, no JDBC (docs/architecture.md, "Packages").
+ */
 class ArchitectureTest {
 
   static final JavaClasses CLASSES =

@@ -4,11 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.pgshard.e2e.controlplane.AuditLog;
+import io.pgshard.e2e.deploy.OperatorChart;
 import io.pgshard.e2e.harness.ControlPlaneCluster;
 import io.pgshard.e2e.harness.Kubectl;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import io.pgshard.operator.testing.Pause;
+import io.pgshard.operator.testing.SecretValues;
+import io.pgshard.operator.testing.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -87,9 +95,200 @@ class ProductionPathTest {
                     .doesNotContainKey("f:spec"));
   }
 
+  @Test
+  @Order(3)
+  void aServerSideApplyByTheUserMeetsNoConflictAndNoSpuriousWarning() throws Exception {
+    // the fields the schema defaulted must not belong to the operator: a GitOps tool that applies
+    // them server-side (Argo CD with ServerSideApply=true) would otherwise meet a conflict
+    Path edited = Files.createTempFile("minimal-ssa", ".yaml");
+    Files.writeString(
+        edited,
+        Files.readString(SAMPLES.resolve("minimal.yaml"))
+            + "  failover: {probeInterval: 1s, failureThreshold: 4}\n"
+            + "  podDisruptionBudget: {enabled: true}\n");
+    long generation = minimal().getMetadata().getGeneration();
+    Kubectl.Result applied =
+        cluster.kubectl(
+            "apply",
+            "--server-side",
+            "--field-manager=argocd-controller",
+            "-n",
+            NAMESPACE,
+            "-f",
+            edited.toString());
+    assertThat(applied.ok()).as(applied.output()).isTrue();
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              ShardedCluster c = minimal();
+              assertThat(c.getMetadata().getGeneration()).isGreaterThan(generation);
+              assertThat(c.getStatus().getObservedGeneration())
+                  .isEqualTo(c.getMetadata().getGeneration());
+              assertThat(c.getStatus().getPhase()).isEqualTo("Ready");
+            });
+    assertThat(minimal().getSpec().getFailover().getFailureThreshold()).isEqualTo(4);
+    assertThat(minimal().getSpec().getShards()).isEqualTo(2);
+    assertThat(
+            cluster.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType()))
+                .map(e -> e.getReason() + ": " + e.getMessage())
+                .toList())
+        .as("warnings about the cluster")
+        .noneMatch(w -> w.startsWith("HashRangesChanged") || w.startsWith("InvalidSpec"));
+  }
+
+  /**
+   * What a healthy cluster with WAL moving costs the API server: the operator's writes in one
+   * minute, from the audit log. Lease renewals are leader election's own price (one every 2 s).
+   * Besides them, only a shard's status, at most every 30 s while its WAL moves: the instances'
+   * receive and replay LSNs and lag ({@code status.instances[]}, {@code instancesProbedAt}), the
+   * summary kubectl shows and the next failover's lag bound survives an operator restart with.
+   */
+  @Test
+  @Order(4)
+  void atSteadyStateTheOperatorWritesOnlyItsLeaseAndAShardSummaryEvery30Seconds() throws Exception {
+    Map<String, String> app =
+        SecretValues.credentials(cluster.client(), NAMESPACE, List.of("minimal-app"))
+            .get("minimal-app");
+    try (Writer writer =
+        Writer.start(
+            cluster.serviceAddress(NAMESPACE, "minimal-shard-0-pooler"),
+            app.get("username"),
+            app.get("password"),
+            "app")) {
+      writer.awaitAcknowledged(20, Duration.ofMinutes(1));
+      Pause.millis(15_000); // the first status refresh after writes begin may land here
+      Instant from = Instant.now();
+      Pause.millis(60_000);
+      Instant to = Instant.now();
+      assertThat(writer.errors()).isEmpty();
+      List<AuditLog.Request> writes =
+          AuditLog.read(cluster.controlPlane().auditLog(), cluster.operatorUser().name()).stream()
+              .filter(AuditLog.Request::isWrite)
+              .filter(r -> !r.at().isBefore(from) && r.at().isBefore(to))
+              .toList();
+      Map<String, Long> byPermission = OperatorRequestTable.byPermission(writes);
+      System.out.println(
+          "STEADY_STATE writes_per_minute="
+              + writes.size()
+              + " "
+              + byPermission
+              + " (real control plane, minimal.yaml: 2 shards, writes through shard 0's pooler)");
+      Map<String, Long> besidesTheLease = new java.util.TreeMap<>(byPermission);
+      besidesTheLease.remove("patch coordination.k8s.io/leases");
+      besidesTheLease.remove("update coordination.k8s.io/leases");
+      assertThat(besidesTheLease.keySet())
+          .as("writes in a steady minute besides the Lease")
+          .isSubsetOf("update pgshard.io/postgresshards/status");
+      assertThat(besidesTheLease.getOrDefault("update pgshard.io/postgresshards/status", 0L))
+          .as("shard status writes in a minute: at most one per shard every 30 s")
+          .isLessThanOrEqualTo(4);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void whenTheLeaderIsKilledTheFollowerTakesOverAndNeverBothReconcile() throws Exception {
+    String leader = cluster.leader();
+    int leaderReplica = leader.equals(cluster.operatorName(0)) ? 0 : 1;
+    int follower = 1 - leaderReplica;
+    cluster.operator(leaderReplica).kill();
+    Instant killed = Instant.now();
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> assertThat(cluster.leader()).isEqualTo(cluster.operatorName(follower)));
+    System.out.println(
+        "LEADER_TAKEOVER after_kill_s="
+            + Duration.between(killed, Instant.now()).toMillis() / 1000.0);
+    // the new leader carries on: a spec edit is reconciled
+    long generation = editFailureThreshold(3);
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> assertThat(minimal().getStatus().getObservedGeneration()).isEqualTo(generation));
+    // Kubernetes restarts the killed pod; it comes back as a follower
+    cluster.startOperator(leaderReplica);
+    Pause.millis(5_000);
+    assertThat(cluster.leader()).isEqualTo(cluster.operatorName(follower));
+    // from the audit log: no write by the killed leader after the new one's first
+    List<AuditLog.Request> writes =
+        AuditLog.read(cluster.controlPlane().auditLog(), cluster.operatorUser().name()).stream()
+            .filter(AuditLog.Request::isWrite)
+            .filter(r -> !"leases".equals(r.resource()))
+            // a starting replica reviews its own access before it competes for the Lease
+            .filter(r -> !"authorization.k8s.io".equals(r.group()))
+            .toList();
+    Instant newLeaderFirst =
+        writes.stream()
+            .filter(r -> r.userAgent().startsWith(cluster.userAgent(follower)))
+            .filter(r -> r.at().isAfter(killed))
+            .map(AuditLog.Request::at)
+            .min(Instant::compareTo)
+            .orElseThrow();
+    assertThat(
+            writes.stream()
+                .filter(r -> r.userAgent().startsWith(cluster.userAgent(leaderReplica)))
+                .filter(r -> !r.at().isBefore(newLeaderFirst))
+                .toList())
+        .as("writes by the old leader once the new one wrote")
+        .isEmpty();
+  }
+
+  @Test
+  @Order(6)
+  void sigtermEndsTheLeaderPromptlyAndHandsTheLeaseOver() throws Exception {
+    String leader = cluster.leader();
+    int leaderReplica = leader.equals(cluster.operatorName(0)) ? 0 : 1;
+    Lease before =
+        cluster
+            .client()
+            .leases()
+            .inNamespace(OperatorChart.NAMESPACE)
+            .withName(cluster.leaseName())
+            .get();
+    Instant signalled = Instant.now();
+    assertThat(cluster.operator(leaderReplica).stop(Duration.ofSeconds(30)))
+        .as("the leader exited within 30 s of SIGTERM")
+        .isTrue();
+    Instant exited = Instant.now();
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> assertThat(cluster.leader()).isEqualTo(cluster.operatorName(1 - leaderReplica)));
+    Lease after =
+        cluster
+            .client()
+            .leases()
+            .inNamespace(OperatorChart.NAMESPACE)
+            .withName(cluster.leaseName())
+            .get();
+    System.out.println(
+        "LEADER_HANDOVER sigterm_exit_s="
+            + Duration.between(signalled, exited).toMillis() / 1000.0
+            + " takeover_after_exit_s="
+            + Duration.between(exited, Instant.now()).toMillis() / 1000.0);
+    // released, not expired: taken before the old holder's lease would have run out
+    assertThat(after.getSpec().getAcquireTime().toInstant())
+        .isBefore(
+            before
+                .getSpec()
+                .getRenewTime()
+                .toInstant()
+                .plusSeconds(before.getSpec().getLeaseDurationSeconds()));
+    cluster.startOperator(leaderReplica);
+  }
+
+  private long editFailureThreshold(int threshold) {
+    ShardedCluster c = minimal();
+    c.getSpec().getFailover().setFailureThreshold(threshold);
+    return cluster.client().resource(c).update().getMetadata().getGeneration();
+  }
+
   private ShardedCluster minimal() {
     return cluster
-        .admin()
+        .client()
         .resources(ShardedCluster.class)
         .inNamespace(NAMESPACE)
         .withName("minimal")

@@ -36,7 +36,11 @@ public final class AuditLog {
 
     /** {@code verb group/resource[/subresource]}, the group left out for the core group. */
     public String permission() {
-      return verb + " " + (group.isEmpty() ? "" : group + "/") + resource + (subresource.isEmpty() ? "" : "/" + subresource);
+      return verb
+          + " "
+          + (group.isEmpty() ? "" : group + "/")
+          + resource
+          + (subresource.isEmpty() ? "" : "/" + subresource);
     }
 
     public boolean isWrite() {

@@ -57,7 +57,6 @@ class RbacCoverageTest {
           Map.entry("get apps/statefulsets", GET_BESIDE_LIST),
           Map.entry("get apps/deployments", GET_BESIDE_LIST),
           Map.entry("get policy/poddisruptionbudgets", GET_BESIDE_LIST),
-          Map.entry("patch configmaps", SERVER_SIDE_APPLY),
           Map.entry("patch pgshard.io/shardedclusters/status", SERVER_SIDE_APPLY),
           Map.entry(
               "patch pgshard.io/postgresshards",

@@ -17,17 +17,29 @@ import java.util.Optional;
  * RBAC authorizer does: a ClusterRole bound by a ClusterRoleBinding applies everywhere; a Role (or
  * ClusterRole) bound by a RoleBinding applies in the binding's namespace only.
  */
-final class RbacPolicy {
+public final class RbacPolicy {
 
   /** One verb on one resource, granted by a role in a namespace (null: everywhere). */
-  record Permission(String role, String namespace, String apiGroup, String resource, String verb) {
+  public record Permission(
+      String role, String namespace, String apiGroup, String resource, String verb) {
 
     boolean allows(ApiCall call) {
       return call.isOnAResource()
-          && (namespace == null || namespace.equals(call.namespace()))
-          && matches(apiGroup, call.apiGroup())
-          && matches(resource, call.resourceInRules())
-          && matches(verb, call.verb());
+          && allows(call.verb(), call.apiGroup(), call.resourceInRules(), call.namespace());
+    }
+
+    /** {@code resource} as rules name it: {@code pods}, {@code shardedclusters/status}. */
+    public boolean allows(
+        String askedVerb, String group, String askedResource, String inNamespace) {
+      return (namespace == null || namespace.equals(inNamespace))
+          && matches(apiGroup, group)
+          && matches(resource, askedResource)
+          && matches(verb, askedVerb);
+    }
+
+    /** {@code verb group/resource}, the group left out for the core group. */
+    public String key() {
+      return verb + " " + (apiGroup.isEmpty() ? "" : apiGroup + "/") + resource;
     }
 
     private static boolean matches(String granted, String asked) {
@@ -53,7 +65,7 @@ final class RbacPolicy {
     this.permissions = List.copyOf(permissions);
   }
 
-  static RbacPolicy of(RenderedChart chart, String accountNamespace, String accountName) {
+  public static RbacPolicy of(RenderedChart chart, String accountNamespace, String accountName) {
     List<Permission> permissions = new ArrayList<>();
     for (ClusterRoleBinding binding : chart.all(ClusterRoleBinding.class)) {
       if (binds(binding.getSubjects(), accountNamespace, accountName)) {
@@ -72,7 +84,7 @@ final class RbacPolicy {
     return new RbacPolicy(permissions);
   }
 
-  List<Permission> permissions() {
+  public List<Permission> permissions() {
     return permissions;
   }
 

@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  * each replica gets its own HTTP port, as pods would have their own network; pods are local
  * processes at loopback addresses (see {@link ProcessKubelet}).
  */
-public final class ControlPlaneCluster implements AutoCloseable {
+public final class ControlPlaneCluster implements Harness, AutoCloseable {
 
   private static final long PROXY_SYNC_MILLIS = 150;
 
@@ -107,6 +107,7 @@ public final class ControlPlaneCluster implements AutoCloseable {
                   c ->
                       c != null
                           && c.getStatus() != null
+                          && c.getStatus().getConditions() != null
                           && c.getStatus().getConditions().stream()
                               .anyMatch(
                                   x ->
@@ -184,6 +185,9 @@ public final class ControlPlaneCluster implements AutoCloseable {
     env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
     env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     env.put("KUBERNETES_NAMESPACE", OperatorChart.NAMESPACE);
+    // one difference from the Deployment: a User-Agent per replica, so that the audit log tells
+    // which replica sent what (both authenticate as the same ServiceAccount)
+    env.put("KUBERNETES_USER_AGENT", userAgent(replica));
     try {
       Path logs = Files.createDirectories(root.resolve("operators"));
       OperatorProcess process =
@@ -225,9 +229,21 @@ public final class ControlPlaneCluster implements AutoCloseable {
             + ": not supported here");
   }
 
+  /** The User-Agent replica {@code replica} sends. */
+  public String userAgent(int replica) {
+    return "pgshard-operator/" + operatorName(replica);
+  }
+
   public OperatorProcess operator(int replica) {
     synchronized (operators) {
       return operators.get(operatorName(replica));
+    }
+  }
+
+  /** SIGTERM to every replica; waits until each has exited. */
+  public void stopOperators() {
+    synchronized (operators) {
+      operators.values().forEach(OperatorProcess::close);
     }
   }
 
@@ -259,11 +275,12 @@ public final class ControlPlaneCluster implements AutoCloseable {
     return plane;
   }
 
-  /** A client with every permission, as a cluster admin's kubectl. */
-  public KubernetesClient admin() {
+  @Override
+  public KubernetesClient client() {
     return admin;
   }
 
+  @Override
   public ProcessKubelet kubelet() {
     return kubelet;
   }
@@ -272,9 +289,26 @@ public final class ControlPlaneCluster implements AutoCloseable {
     return operatorUser;
   }
 
-  /** The address a Service's DNS name resolves to here. */
+  @Override
   public String serviceAddress(String namespace, String service) {
     return dns.address(namespace, service);
+  }
+
+  /** {@code kubectl apply -n namespace -f manifest} as the admin; fails when kubectl refuses. */
+  @Override
+  public List<HasMetadata> apply(Path manifest, String namespace) {
+    if (admin.namespaces().withName(namespace).get() == null) {
+      kubectl("create", "namespace", namespace);
+    }
+    Kubectl.Result result = kubectl("apply", "-n", namespace, "-f", manifest.toString());
+    if (!result.ok()) {
+      throw new IllegalStateException("kubectl apply -f " + manifest + ": " + result.output());
+    }
+    try (InputStream in = Files.newInputStream(manifest)) {
+      return admin.load(in).items();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The admin's kubeconfig, for kubectl. */
@@ -285,6 +319,11 @@ public final class ControlPlaneCluster implements AutoCloseable {
   /** Runs kubectl (from PATH) as the admin; returns exit code and combined output. */
   public Kubectl.Result kubectl(String... args) {
     return Kubectl.run(kubeconfig(), args);
+  }
+
+  /** Where each operator replica writes its log ({@code <replica>.log}). */
+  public Path operatorLogDir() {
+    return root.resolve("operators");
   }
 
   /** The operators' log lines, all replicas, for a failing test's report. */

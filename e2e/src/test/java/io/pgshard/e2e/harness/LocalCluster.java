@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * Service proxies, and the real operator started through {@link OperatorMain} as in production. The
  * one seam is the operator's clock, which a scenario may move ahead.
  */
-public final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements Harness, AutoCloseable {
 
   private static final long PROXY_SYNC_MILLIS = 100;
   private static final int OPERATOR_LOG_LINES = 400;
@@ -91,6 +91,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Creates (or updates) every object of a manifest in {@code namespace}, as kubectl apply. */
+  @Override
   public List<HasMetadata> apply(Path manifest, String namespace) {
     try (InputStream in = Files.newInputStream(manifest)) {
       List<HasMetadata> objects = client.load(in).items();
@@ -104,10 +105,12 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  @Override
   public KubernetesClient client() {
     return client;
   }
 
+  @Override
   public ProcessKubelet kubelet() {
     return kubelet;
   }
@@ -125,6 +128,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** The address a Service's DNS name resolves to here. */
+  @Override
   public String serviceAddress(String namespace, String service) {
     return dns.address(namespace, service);
   }

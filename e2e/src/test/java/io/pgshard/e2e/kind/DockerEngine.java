@@ -11,7 +11,7 @@ import org.testcontainers.DockerClientFactory;
  */
 final class DockerEngine {
 
-  /** The only skip the project allows (TESTING.md): the kind suite without a Docker engine. */
+  /** The only skip the project allows (docs/testing.md): the kind suite without a Docker engine. */
   static final String SKIPPED = "skipped: no Docker engine";
 
   private DockerEngine() {}

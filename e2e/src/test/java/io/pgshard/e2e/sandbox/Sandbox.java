@@ -3,7 +3,10 @@ package io.pgshard.e2e.sandbox;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.e2e.controlplane.Binaries;
+import io.pgshard.e2e.harness.ControlPlaneCluster;
 import io.pgshard.e2e.harness.Directories;
+import io.pgshard.e2e.harness.Harness;
 import io.pgshard.e2e.harness.LocalCluster;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
@@ -33,22 +36,21 @@ public final class Sandbox implements AutoCloseable {
 
   public static final String NAMESPACE = "sandbox";
 
-  private final LocalCluster cluster;
+  private final Harness cluster;
   private final PrintStream out;
   private final Map<String, String> lastState = new HashMap<>();
   private final Set<String> seenEvents = new HashSet<>();
   private final Map<String, String> announcedPrimary = new HashMap<>();
   private volatile boolean stopped;
 
-  private Sandbox(LocalCluster cluster, PrintStream out) {
+  private Sandbox(Harness cluster, PrintStream out) {
     this.cluster = cluster;
     this.out = out;
   }
 
   /** Starts the harness under {@code root} and applies {@code manifest}. */
   public static Sandbox start(Path manifest, Path root, PrintStream out) {
-    LocalCluster cluster =
-        LocalCluster.start(root, Map.of(), line -> out.println(stamp() + " kubelet: " + line));
+    Harness cluster = startCluster(root, out);
     Sandbox sandbox = new Sandbox(cluster, out);
     try {
       List<HasMetadata> objects = cluster.apply(manifest, NAMESPACE);
@@ -67,6 +69,43 @@ public final class Sandbox implements AutoCloseable {
       sandbox.close();
       throw e;
     }
+  }
+
+  /**
+   * The real control plane (etcd, kube-apiserver, controller-manager, scheduler, the operator as
+   * the chart deploys it) where it is built, else the embedded mock API server, saying so.
+   */
+  private static Harness startCluster(Path root, PrintStream out) {
+    java.util.function.Consumer<String> log = line -> out.println(stamp() + " kubelet: " + line);
+    if (!Binaries.present()) {
+      try {
+        Binaries.find();
+      } catch (IllegalStateException e) {
+        out.println(stamp() + " no Kubernetes control plane: " + e.getMessage());
+      }
+      out.println(
+          stamp()
+              + " falling back to the embedded mock API server (no kubectl; the operator without"
+              + " server-side apply and leader election)");
+      return LocalCluster.start(root, Map.of(), log);
+    }
+    out.println(
+        stamp()
+            + " starting Kubernetes "
+            + Binaries.VERSION
+            + " (etcd, kube-apiserver, kube-controller-manager, kube-scheduler), the process"
+            + " kubelet as a node, and the operator as the Helm chart deploys it (2 replicas)");
+    ControlPlaneCluster cluster = ControlPlaneCluster.start(root, Map.of(), log);
+    out.println(
+        stamp()
+            + " kubectl works against it:\nexport KUBECONFIG="
+            + cluster.kubeconfig()
+            + "\n  kubectl get shardedclusters,postgresshards,pods -n "
+            + NAMESPACE
+            + "\n  (operator logs: "
+            + cluster.operatorLogDir()
+            + ")");
+    return cluster;
   }
 
   /** Prints what changed every second until {@link #close()}. */
@@ -181,7 +220,7 @@ public final class Sandbox implements AutoCloseable {
     return Map.copyOf(announcedPrimary);
   }
 
-  public LocalCluster cluster() {
+  public Harness cluster() {
     return cluster;
   }
 
@@ -212,9 +251,7 @@ public final class Sandbox implements AutoCloseable {
             + NAMESPACE
             + ", pods under "
             + root);
-    out.println(
-        stamp()
-            + " starting the mock API server, the process kubelet and the operator; Ctrl-C stops everything");
+    out.println(stamp() + " Ctrl-C stops everything");
     Sandbox sandbox = start(manifest, root, out);
     CountDownLatch stoppedLatch = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pgshard.e2e.harness.LocalCluster;
+import io.pgshard.e2e.harness.Harness;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.model.Labels;
@@ -26,29 +26,29 @@ import java.util.function.UnaryOperator;
  * pods, connections through each shard's pooler Service with the generated app credentials, and
  * spec edits.
  */
-final class ClusterView {
+public final class ClusterView {
 
-  private final LocalCluster harness;
+  private final Harness harness;
   private final KubernetesClient client;
   private final String namespace;
   private final String name;
 
-  ClusterView(LocalCluster harness, String namespace, String name) {
+  public ClusterView(Harness harness, String namespace, String name) {
     this.harness = harness;
     this.client = harness.client();
     this.namespace = namespace;
     this.name = name;
   }
 
-  String namespace() {
+  public String namespace() {
     return namespace;
   }
 
-  ShardedCluster cluster() {
+  public ShardedCluster cluster() {
     return client.resources(ShardedCluster.class).inNamespace(namespace).withName(name).get();
   }
 
-  PostgresShard shard(int index) {
+  public PostgresShard shard(int index) {
     return client
         .resources(PostgresShard.class)
         .inNamespace(namespace)
@@ -56,11 +56,11 @@ final class ClusterView {
         .get();
   }
 
-  PostgresShard shardByName(String shard) {
+  public PostgresShard shardByName(String shard) {
     return client.resources(PostgresShard.class).inNamespace(namespace).withName(shard).get();
   }
 
-  List<PostgresShard> shards() {
+  public List<PostgresShard> shards() {
     return client.resources(PostgresShard.class).inNamespace(namespace).list().getItems().stream()
         .filter(s -> name.equals(s.getMetadata().getLabels().get(Labels.CLUSTER)))
         .sorted(Comparator.comparing(s -> s.getMetadata().getName()))
@@ -68,7 +68,7 @@ final class ClusterView {
   }
 
   /** Waits until the cluster says Ready with {@code shards} shards, all Ready. */
-  void awaitReady(int shards, Duration timeout) {
+  public void awaitReady(int shards, Duration timeout) {
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofSeconds(1))
@@ -83,7 +83,7 @@ final class ClusterView {
   }
 
   /** The shard's PostgreSQL pods, by name. */
-  List<Pod> pods(String shard) {
+  public List<Pod> pods(String shard) {
     return client
         .pods()
         .inNamespace(namespace)
@@ -96,7 +96,7 @@ final class ClusterView {
   }
 
   /** The pod labelled primary in {@code shard}, or null. */
-  String primary(String shard) {
+  public String primary(String shard) {
     return pods(shard).stream()
         .filter(p -> Labels.ROLE_PRIMARY.equals(p.getMetadata().getLabels().get(Labels.ROLE)))
         .map(p -> p.getMetadata().getName())
@@ -104,28 +104,28 @@ final class ClusterView {
         .orElse(null);
   }
 
-  Map<String, String> appCredentials() {
+  public Map<String, String> appCredentials() {
     return SecretValues.credentials(client, namespace, List.of(ResourceNames.appSecret(name)))
         .get(ResourceNames.appSecret(name));
   }
 
-  String database() {
+  public String database() {
     return cluster().getSpec().getDatabase().getName();
   }
 
   /** The address of {@code shard}'s pooler Service (port 5432). */
-  String pooler(String shard) {
+  public String pooler(String shard) {
     return harness.serviceAddress(namespace, ResourceNames.pooler(shard));
   }
 
   /** A connection as the application through {@code shard}'s pooler. */
-  Connection app(String shard) throws SQLException {
+  public Connection app(String shard) throws SQLException {
     Map<String, String> app = appCredentials();
     return connect(pooler(shard), app.get("username"), app.get("password"), database());
   }
 
   /** A superuser connection straight to a pod, as {@code kubectl exec psql} would give. */
-  Connection superuser(String pod, String database) throws SQLException {
+  public Connection superuser(String pod, String database) throws SQLException {
     Map<String, String> su =
         SecretValues.credentials(client, namespace, List.of(ResourceNames.superuserSecret(name)))
             .get(ResourceNames.superuserSecret(name));
@@ -133,7 +133,7 @@ final class ClusterView {
         harness.kubelet().podIp(namespace, pod), su.get("username"), su.get("password"), database);
   }
 
-  static Connection connect(String host, String user, String password, String database)
+  public static Connection connect(String host, String user, String password, String database)
       throws SQLException {
     return Jdbc.connect(host, ShardStatefulSetModel.POSTGRES_PORT, user, password, database);
   }
@@ -142,12 +142,12 @@ final class ClusterView {
    * Edits the ShardedCluster as {@code kubectl edit} does: read, change, write back whole (a JSON
    * patch would name fields the mock API server never defaulted), again after a 409.
    */
-  void edit(UnaryOperator<ShardedCluster> edit) {
+  public void edit(UnaryOperator<ShardedCluster> edit) {
     Conflicts.retry(() -> client.resource(edit.apply(cluster())).update());
   }
 
   /** As {@link #edit}, for a PostgresShard. */
-  void editShard(String shard, UnaryOperator<PostgresShard> edit) {
+  public void editShard(String shard, UnaryOperator<PostgresShard> edit) {
     Conflicts.retry(() -> client.resource(edit.apply(shardByName(shard))).update());
   }
 }

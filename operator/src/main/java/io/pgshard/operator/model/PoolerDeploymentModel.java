@@ -93,7 +93,7 @@ public final class PoolerDeploymentModel {
                 .withDefaultMode(0444)
                 .endConfigMap()
                 .build(),
-            new VolumeBuilder().withName("run").withNewEmptyDir().endEmptyDir().build())
+            ContainerParts.emptyDir("run", "64Mi"))
         .endSpec()
         .endTemplate()
         .endSpec()

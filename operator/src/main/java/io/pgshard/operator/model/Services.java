@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import java.util.Map;
 
-/** The Services of a shard. Each method builds one object, named after it in DESIGN.md. */
+/** The Services of a shard. Each method builds one object, named as in docs/architecture.md. */
 public final class Services {
 
   private Services() {}

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -155,10 +154,7 @@ public final class ShardStatefulSetModel {
         .withContainerPort(POSTGRES_PORT)
         .withProtocol("TCP")
         .endPort()
-        .withResources(
-            spec.getPostgres().getResources() == null
-                ? new ResourceRequirements()
-                : spec.getPostgres().getResources())
+        .withResources(ContainerParts.resources(spec.getPostgres().getResources()))
         .withVolumeMounts(mounts())
         // a clone of a large database can take long: the startup probe allows an hour; it looks
         // every 2 s so that a started instance is ready (and a new shard usable) without waiting
@@ -250,8 +246,9 @@ public final class ShardStatefulSetModel {
             .withDefaultMode(0444)
             .endConfigMap()
             .build(),
-        new VolumeBuilder().withName("run").withNewEmptyDir().endEmptyDir().build(),
-        new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build(),
+        // sockets, the postmaster's pid and lock files
+        ContainerParts.emptyDir("run", "64Mi"),
+        ContainerParts.emptyDir("tmp", "1Gi"),
         // PostgreSQL's dynamic shared memory lives in /dev/shm, 64Mi by default in containers
         new VolumeBuilder()
             .withName("shm")

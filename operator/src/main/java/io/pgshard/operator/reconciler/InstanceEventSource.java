@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.failover.ObservedShard;
+import io.pgshard.operator.metrics.InstanceMetrics;
 import io.pgshard.operator.monitor.ProbeLoops;
 import io.pgshard.operator.monitor.ShardMonitor;
 import java.time.Clock;

@@ -36,6 +36,7 @@ import io.pgshard.operator.dependent.ShardPodDisruptionBudgetV1beta1;
 import io.pgshard.operator.dependent.ShardStateConfigMap;
 import io.pgshard.operator.dependent.ShardStatefulSet;
 import io.pgshard.operator.failover.FailoverDecision;
+import io.pgshard.operator.kube.KubernetesEvents;
 import io.pgshard.operator.model.JsonEquality;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;

@@ -16,6 +16,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.api.v1alpha1.ShardedClusterStatus;
+import io.pgshard.operator.kube.ClusterSecrets;
+import io.pgshard.operator.kube.KubernetesEvents;
 import io.pgshard.operator.model.ClusterSecretModel.Kind;
 import io.pgshard.operator.model.JsonEquality;
 import io.pgshard.operator.model.Labels;

@@ -1,6 +1,6 @@
 package io.pgshard.operator.status;
 
-/** The phase of a ShardedCluster or a PostgresShard, as DESIGN.md names them. */
+/** The phase of a ShardedCluster or a PostgresShard, as docs/architecture.md names them. */
 public enum Phase {
   CREATING("Creating"),
   READY("Ready"),

@@ -1,4 +1,4 @@
-package io.pgshard.operator.reconciler;
+package io.pgshard.operator.kube;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;

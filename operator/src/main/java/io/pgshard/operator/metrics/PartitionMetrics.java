@@ -1,4 +1,4 @@
-package io.pgshard.operator.reconciler;
+package io.pgshard.operator.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,16 +16,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * pgshard_partition_maintenance_duration_seconds (one run of a shard, every table) and
  * pgshard_partition_maintenance_errors_total (per table and reason).
  */
-final class PartitionMetrics {
+public final class PartitionMetrics {
 
   private final MeterRegistry registry;
   private final Map<Tags, AtomicLong> partitions = new ConcurrentHashMap<>();
 
-  PartitionMetrics(MeterRegistry registry) {
+  public PartitionMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
-  void record(String cluster, String shard, PartitionResult result) {
+  public void record(String cluster, String shard, PartitionResult result) {
     Tags tags = Tags.of("cluster", cluster, "shard", shard, "table", result.table());
     if (result.failed()) {
       Counter.builder("pgshard_partition_maintenance_errors_total")
@@ -49,7 +49,7 @@ final class PartitionMetrics {
         .set(result.partitions());
   }
 
-  void run(String cluster, String shard, Duration took) {
+  public void run(String cluster, String shard, Duration took) {
     Timer.builder("pgshard_partition_maintenance_duration_seconds")
         .description("One partition maintenance run of a shard, all its tables")
         .tags("cluster", cluster, "shard", shard)

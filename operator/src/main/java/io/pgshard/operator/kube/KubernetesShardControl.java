@@ -1,4 +1,4 @@
-package io.pgshard.operator.reconciler;
+package io.pgshard.operator.kube;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,6 +8,7 @@ import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.failover.ShardControl;
+import io.pgshard.operator.metrics.FailoverMetrics;
 import io.pgshard.operator.model.Labels;
 import java.net.HttpURLConnection;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import java.util.Set;
  * record before anything is fenced). The shard it was given is carried forward with each status
  * write, so every write uses the latest resourceVersion.
  */
-final class KubernetesShardControl implements ShardControl {
+public final class KubernetesShardControl implements ShardControl {
 
   private final KubernetesClient client;
   private final List<Pod> pods;
@@ -33,7 +34,7 @@ final class KubernetesShardControl implements ShardControl {
   private final Set<String> deleted = new HashSet<>();
   private PostgresShard shard;
 
-  KubernetesShardControl(
+  public KubernetesShardControl(
       KubernetesClient client,
       PostgresShard shard,
       List<Pod> pods,
@@ -48,7 +49,7 @@ final class KubernetesShardControl implements ShardControl {
     this.decidedAtMillis = decidedAtMillis;
   }
 
-  PostgresShard current() {
+  public PostgresShard current() {
     return shard;
   }
 
@@ -116,7 +117,7 @@ final class KubernetesShardControl implements ShardControl {
    * Sets (or, with null, removes) the role label, writing only when it differs. A pod deleted
    * meanwhile (the fenced primary) is skipped: its successor is labelled replica when it appears.
    */
-  void setRole(String pod, String role) {
+  public void setRole(String pod, String role) {
     Pod current =
         pods.stream().filter(p -> p.getMetadata().getName().equals(pod)).findFirst().orElse(null);
     if (deleted.contains(pod) || (current != null && Objects.equals(role(current), role))) {
@@ -143,7 +144,7 @@ final class KubernetesShardControl implements ShardControl {
     }
   }
 
-  static String role(Pod pod) {
+  public static String role(Pod pod) {
     return pod.getMetadata().getLabels() == null
         ? null
         : pod.getMetadata().getLabels().get(Labels.ROLE);

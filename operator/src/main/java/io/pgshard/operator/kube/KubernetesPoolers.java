@@ -1,4 +1,4 @@
-package io.pgshard.operator.reconciler;
+package io.pgshard.operator.kube;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * starts, reached by pod address on the admin console. A shard without a pooler has nothing to
  * pause: its clients see the switchover as a short outage.
  */
-final class KubernetesPoolers implements PoolerControl {
+public final class KubernetesPoolers implements PoolerControl {
 
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesPoolers.class);
   private static final int RESUME_ATTEMPTS = 3;
@@ -38,7 +38,7 @@ final class KubernetesPoolers implements PoolerControl {
     this.pauseTimeout = pauseTimeout;
   }
 
-  static KubernetesPoolers of(
+  public static KubernetesPoolers of(
       KubernetesClient client,
       PostgresShard shard,
       String user,
@@ -64,7 +64,7 @@ final class KubernetesPoolers implements PoolerControl {
     return new KubernetesPoolers(List.copyOf(addresses), user, password, pauseTimeout);
   }
 
-  List<String> addresses() {
+  public List<String> addresses() {
     return addresses;
   }
 

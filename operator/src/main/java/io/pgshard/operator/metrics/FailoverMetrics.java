@@ -1,4 +1,4 @@
-package io.pgshard.operator.reconciler;
+package io.pgshard.operator.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,15 +8,16 @@ import io.pgshard.operator.failover.FailoverDecision;
 import java.time.Duration;
 
 /** pgshard_failovers_total and pgshard_failover_duration_seconds. */
-final class FailoverMetrics {
+public final class FailoverMetrics {
 
   private final MeterRegistry registry;
 
-  FailoverMetrics(MeterRegistry registry) {
+  public FailoverMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
-  void promoted(PostgresShard shard, FailoverDecision.Promote promotion, long durationMillis) {
+  public void promoted(
+      PostgresShard shard, FailoverDecision.Promote promotion, long durationMillis) {
     Counter.builder("pgshard_failovers_total")
         .description("Promotions performed, by reason (InitialPromotion for a new shard)")
         .tag("cluster", shard.getSpec().getClusterName())

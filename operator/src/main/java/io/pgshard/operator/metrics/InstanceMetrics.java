@@ -1,4 +1,4 @@
-package io.pgshard.operator.reconciler;
+package io.pgshard.operator.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +29,7 @@ public final class InstanceMetrics {
     this.registry = registry;
   }
 
-  synchronized void record(String cluster, String name, ObservedShard seen) {
+  public synchronized void record(String cluster, String name, ObservedShard seen) {
     Set<String> pods =
         seen.instances().stream().map(InstanceObservation::pod).collect(Collectors.toSet());
     for (InstanceObservation i : seen.instances()) {

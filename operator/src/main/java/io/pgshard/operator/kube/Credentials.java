@@ -1,4 +1,4 @@
-package io.pgshard.operator.reconciler;
+package io.pgshard.operator.kube;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -6,12 +6,12 @@ import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.model.ClusterSecretModel;
 
 /** A PostgreSQL login read from one of the cluster's Secrets. */
-record Credentials(String user, String password) {
+public record Credentials(String user, String password) {
 
   /**
    * The shard's superuser, read from the API (callers read it when they connect, not per probe).
    */
-  static Credentials superuser(KubernetesClient client, PostgresShard shard) {
+  public static Credentials superuser(KubernetesClient client, PostgresShard shard) {
     String name = shard.getSpec().getSecrets().getSuperuser();
     Secret secret =
         client.secrets().inNamespace(shard.getMetadata().getNamespace()).withName(name).get();

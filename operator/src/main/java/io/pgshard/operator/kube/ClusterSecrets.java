@@ -1,4 +1,4 @@
-package io.pgshard.operator.reconciler;
+package io.pgshard.operator.kube;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -68,7 +68,7 @@ public class ClusterSecrets {
   }
 
   /** A key of a Secret, from data (as stored) or stringData (as a client may have sent it). */
-  static String value(Secret secret, String key) {
+  public static String value(Secret secret, String key) {
     if (secret.getData() != null && secret.getData().get(key) != null) {
       return new String(
           Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package io.pgshard.operator.reconciler;
+package io.pgshard.operator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
