@@ -1,5 +1,6 @@
 package io.pgshard.e2e.bench;
 
+import io.pgshard.e2e.harness.ControlPlaneCluster;
 import io.pgshard.e2e.process.OperatorProcess;
 import io.pgshard.operator.testing.MockKubernetes;
 import java.io.IOException;
@@ -74,13 +75,51 @@ final class MemoryRun {
   private final OperatorProcess operator;
   private final Settings settings;
   private final MemoryFleet fleet;
-  private final OperatorRequests traffic;
+  private final Traffic traffic;
 
-  private MemoryRun(MockKubernetes kube, OperatorProcess operator, Settings settings) {
+  private MemoryRun(
+      OperatorProcess operator, Settings settings, MemoryFleet fleet, Traffic traffic) {
     this.operator = operator;
     this.settings = settings;
-    this.fleet = new MemoryFleet(kube.client(), NAMESPACE);
-    this.traffic = new OperatorRequests(kube);
+    this.fleet = fleet;
+    this.traffic = traffic;
+  }
+
+  /**
+   * The same on the real control plane, in the production configuration (the chart's two replicas,
+   * leader election, server-side apply, the instance monitor on, the chart's RBAC), measuring the
+   * leader. No node joins, so no pod runs: the operator's caches hold the Pending pods, its monitor
+   * has nothing to reach.
+   */
+  static List<Point> runOnControlPlane(Settings settings, Path root) throws Exception {
+    try (ControlPlaneCluster cluster =
+        ControlPlaneCluster.start(
+            root,
+            Map.of(),
+            line -> {},
+            new ControlPlaneCluster.Options(settings.jvmOptions(), false))) {
+      cluster.kubectl("create", "namespace", NAMESPACE);
+      long deadline = System.nanoTime() + settings.timeout().toNanos();
+      while (cluster.leader() == null) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("no replica took the Lease\n" + cluster.operatorLogs());
+        }
+        Thread.sleep(200);
+      }
+      int leader = cluster.leaderReplica();
+      MemoryRun run =
+          new MemoryRun(
+              cluster.operator(leader),
+              settings,
+              new MemoryFleet(cluster.client(), NAMESPACE),
+              new AuditTraffic(cluster.controlPlane().auditLog(), cluster.operatorUser().name()));
+      run.awaitReady();
+      List<Point> points = new ArrayList<>();
+      for (int clusters : settings.points()) {
+        points.add(run.measure(clusters));
+      }
+      return points;
+    }
   }
 
   /** Measures every point in one operator process; its output goes to {@code log}. */
@@ -94,7 +133,12 @@ final class MemoryRun {
                 // no PostgreSQL behind the mock's pods: nothing to probe, promote or maintain
                 Map.of("PGSHARD_INSTANCE_MONITOR", "false"),
                 log)) {
-      MemoryRun run = new MemoryRun(kube, operator, settings);
+      MemoryRun run =
+          new MemoryRun(
+              operator,
+              settings,
+              new MemoryFleet(kube.client(), NAMESPACE),
+              new OperatorRequests(kube));
       run.awaitReady();
       List<Point> points = new ArrayList<>();
       for (int clusters : settings.points()) {
@@ -127,7 +171,7 @@ final class MemoryRun {
     long start = System.nanoTime();
     fleet.growTo(clusters);
     awaitConverged(start);
-    OperatorRequests.Counts converging = traffic.counts();
+    Traffic.Counts converging = traffic.counts();
     double convergeSeconds = Math.max(0, traffic.lastWriteNanos() - start) / 1e9;
     int shards = fleet.postgresShards();
 
@@ -139,7 +183,7 @@ final class MemoryRun {
       samples.add(JvmMemory.afterGc(operator.pid()));
     }
     traffic.poll();
-    OperatorRequests.Counts idle = traffic.counts();
+    Traffic.Counts idle = traffic.counts();
     traffic.reset(System.nanoTime());
     return new Point(
         clusters,

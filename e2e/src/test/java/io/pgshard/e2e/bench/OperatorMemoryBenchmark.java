@@ -1,5 +1,7 @@
 package io.pgshard.e2e.bench;
 
+import io.pgshard.e2e.controlplane.Binaries;
+import io.pgshard.e2e.harness.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,26 +36,45 @@ class OperatorMemoryBenchmark {
             jvm.isBlank() ? MemoryRun.CHART_JVM_OPTIONS : List.of(jvm.trim().split("\\s+")));
     Path report = Path.of(System.getProperty("bench.report", "target/bench/memory.txt"));
     Files.createDirectories(report.toAbsolutePath().getParent());
-    List<MemoryRun.Point> measured =
-        MemoryRun.run(settings, report.resolveSibling("memory-operator.log"));
-    String table = table(settings, measured);
+    boolean controlPlane = "controlplane".equals(System.getProperty("bench.level", "mock"));
+    List<MemoryRun.Point> measured;
+    if (controlPlane) {
+      Path root = Directories.newRoot("pgmem");
+      try {
+        measured = MemoryRun.runOnControlPlane(settings, root);
+      } finally {
+        Directories.delete(root);
+      }
+    } else {
+      measured = MemoryRun.run(settings, report.resolveSibling("memory-operator.log"));
+    }
+    String table = table(settings, measured, controlPlane);
     Files.writeString(report, table);
     System.out.print(table);
   }
 
-  static String table(MemoryRun.Settings settings, List<MemoryRun.Point> points) {
+  static String table(
+      MemoryRun.Settings settings, List<MemoryRun.Point> points, boolean controlPlane) {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
             Locale.ROOT,
             "pgshard operator memory benchmark: ShardedClusters of %d shards (samples/minimal.yaml:"
-                + " 1 replica, pooler on) on the fabric8 mock API server, no pods running; the"
-                + " operator jar as its own JVM (%s), instance monitor off; per point %d samples"
+                + " 1 replica, pooler on) on %s, no pods running; the"
+                + " operator jar as its own JVM (%s), %s; per point %d samples"
                 + " %d s apart, each after a full GC (jcmd GC.run), once every object existed and"
                 + " the operator had not written for %d s; the clusters of a point stay for the"
                 + " next%n",
             MemoryFleet.SHARDS_PER_CLUSTER,
+            controlPlane
+                ? "the real control plane (Kubernetes " + Binaries.VERSION + ", audit log)"
+                : "the fabric8 mock API server",
             String.join(" ", settings.jvmOptions()),
+            controlPlane
+                ? "the leader of the chart's two replicas in production configuration (leader"
+                    + " election, server-side apply, instance monitor on, the chart's RBAC);"
+                    + " requests and writes leave out the Lease"
+                : "instance monitor off",
             settings.samples(),
             settings.sampleInterval().toSeconds(),
             settings.quiet().toSeconds()));
@@ -99,15 +120,17 @@ class OperatorMemoryBenchmark {
       out.append(
           String.format(
               Locale.ROOT,
-              "MEMORY clusters=%d shards=%d rss_median_mib=%.1f heap_after_gc_median_mib=%.1f"
-                  + " added=%d requests=%d writes=%d%n",
+              "MEMORY level=%s clusters=%d shards=%d rss_median_mib=%.1f"
+                  + " heap_after_gc_median_mib=%.1f added=%d requests=%d writes=%d converge_s=%.1f%n",
+              controlPlane ? "controlplane" : "mock",
               p.clusters(),
               p.postgresShards(),
               Stats.median(p.rssMib()),
               Stats.median(p.heapAfterGcMib()),
               p.clusters() - before,
               p.requests(),
-              p.writes()));
+              p.writes(),
+              p.convergeSeconds()));
       before = p.clusters();
     }
     return out.toString();

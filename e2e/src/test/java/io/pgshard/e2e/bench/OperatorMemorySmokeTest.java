@@ -27,7 +27,7 @@ class OperatorMemorySmokeTest {
             MemoryRun.CHART_JVM_OPTIONS);
 
     List<MemoryRun.Point> points = MemoryRun.run(settings, work.resolve("operator.log"));
-    System.out.print(OperatorMemoryBenchmark.table(settings, points));
+    System.out.print(OperatorMemoryBenchmark.table(settings, points, false));
 
     assertThat(points).extracting(MemoryRun.Point::clusters).containsExactly(0, 1);
     assertThat(points.get(0).postgresShards()).isZero();

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.pgshard.e2e.controlplane.AuditLog;
-import io.pgshard.e2e.deploy.OperatorChart;
 import io.pgshard.e2e.harness.ControlPlaneCluster;
 import io.pgshard.e2e.harness.Kubectl;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
@@ -190,8 +189,7 @@ class ProductionPathTest {
   @Test
   @Order(5)
   void whenTheLeaderIsKilledTheFollowerTakesOverAndNeverBothReconcile() throws Exception {
-    String leader = cluster.leader();
-    int leaderReplica = leader.equals(cluster.operatorName(0)) ? 0 : 1;
+    int leaderReplica = cluster.leaderReplica();
     int follower = 1 - leaderReplica;
     cluster.operator(leaderReplica).kill();
     Instant killed = Instant.now();
@@ -239,15 +237,8 @@ class ProductionPathTest {
   @Test
   @Order(6)
   void sigtermEndsTheLeaderPromptlyAndHandsTheLeaseOver() throws Exception {
-    String leader = cluster.leader();
-    int leaderReplica = leader.equals(cluster.operatorName(0)) ? 0 : 1;
-    Lease before =
-        cluster
-            .client()
-            .leases()
-            .inNamespace(OperatorChart.NAMESPACE)
-            .withName(cluster.leaseName())
-            .get();
+    int leaderReplica = cluster.leaderReplica();
+    Lease before = cluster.lease();
     Instant signalled = Instant.now();
     assertThat(cluster.operator(leaderReplica).stop(Duration.ofSeconds(30)))
         .as("the leader exited within 30 s of SIGTERM")
@@ -257,13 +248,7 @@ class ProductionPathTest {
         .atMost(Duration.ofMinutes(1))
         .untilAsserted(
             () -> assertThat(cluster.leader()).isEqualTo(cluster.operatorName(1 - leaderReplica)));
-    Lease after =
-        cluster
-            .client()
-            .leases()
-            .inNamespace(OperatorChart.NAMESPACE)
-            .withName(cluster.leaseName())
-            .get();
+    Lease after = cluster.lease();
     System.out.println(
         "LEADER_HANDOVER sigterm_exit_s="
             + Duration.between(signalled, exited).toMillis() / 1000.0
@@ -278,6 +263,97 @@ class ProductionPathTest {
                 .toInstant()
                 .plusSeconds(before.getSpec().getLeaseDurationSeconds()));
     cluster.startOperator(leaderReplica);
+  }
+
+  /**
+   * Every manifest in samples/invalid/ is refused by the API server at apply time with a message
+   * that names the field, except those whose rule a 1.20 schema cannot state (map keys, cross-field
+   * rules; CEL arrived in 1.25): the sample says so, and the operator refuses them with
+   * Ready=False, reason InvalidSpec, the field in the message and a Warning event.
+   */
+  @Test
+  @Order(7)
+  void everyInvalidSampleIsRefusedWithAMessageNamingTheField() throws Exception {
+    String ns = "invalid";
+    assertThat(cluster.kubectl("create", "namespace", ns).ok()).isTrue();
+    List<Path> samples;
+    try (var files = Files.list(SAMPLES.resolve("invalid"))) {
+      samples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(samples).hasSizeGreaterThanOrEqualTo(10);
+    for (Path sample : samples) {
+      List<String> comments =
+          Files.readAllLines(sample).stream().filter(l -> l.startsWith("#")).toList();
+      String expected = comments.get(0).substring("# expect: ".length());
+      String field = expected.substring(0, expected.indexOf(": "));
+      boolean byOperator = comments.stream().anyMatch(l -> l.contains("reason InvalidSpec"));
+      // --validate=false: the API server's verdict, not kubectl's own check of its schema
+      Kubectl.Result applied =
+          cluster.kubectl("apply", "--validate=false", "-n", ns, "-f", sample.toString());
+      if (!byOperator) {
+        assertThat(applied.ok()).as(sample + " applied: " + applied.output()).isFalse();
+        // JSON-schema paths name a required property under its parent
+        String named =
+            field.equals("spec") || expected.contains("required property")
+                ? field + "." + expected.replaceAll(".*required property '([^']+)'.*", "$1")
+                : field;
+        // Kubernetes 1.20 names list items without their index: spec.partitions.interval
+        assertThat(applied.output())
+            .as(sample.toString())
+            .containsAnyOf(named, named.replaceAll("\\[\\d+]", ""));
+        continue;
+      }
+      assertThat(applied.ok()).as(sample + ": " + applied.output()).isTrue();
+      String name = sample.getFileName().toString().replace(".yaml", "");
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .untilAsserted(
+              () -> {
+                ShardedCluster c =
+                    cluster
+                        .client()
+                        .resources(ShardedCluster.class)
+                        .inNamespace(ns)
+                        .withName(name)
+                        .get();
+                assertThat(c.getStatus()).isNotNull();
+                assertThat(c.getStatus().getConditions())
+                    .anySatisfy(
+                        cond -> {
+                          assertThat(cond.getType()).isEqualTo("Ready");
+                          assertThat(cond.getStatus()).isEqualTo("False");
+                          assertThat(cond.getReason()).isEqualTo("InvalidSpec");
+                          assertThat(cond.getMessage()).contains(field);
+                        });
+              });
+      assertThat(
+              cluster.client().v1().events().inNamespace(ns).list().getItems().stream()
+                  .filter(e -> name.equals(e.getInvolvedObject().getName()))
+                  .filter(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason()))
+                  .toList())
+          .as("InvalidSpec warning on " + name)
+          .isNotEmpty();
+      assertThat(
+              cluster
+                  .client()
+                  .resources(io.pgshard.operator.api.v1alpha1.PostgresShard.class)
+                  .inNamespace(ns)
+                  .list()
+                  .getItems()
+                  .stream()
+                  .filter(sh -> sh.getMetadata().getName().startsWith(name + "-"))
+                  .toList())
+          .as("shards of a refused cluster")
+          .isEmpty();
+    }
+    Path noSpec = Files.createTempFile("no-spec", ".yaml");
+    Files.writeString(
+        noSpec,
+        "apiVersion: pgshard.io/v1alpha1\nkind: ShardedCluster\nmetadata:\n  name: no-spec\n");
+    Kubectl.Result applied =
+        cluster.kubectl("apply", "--validate=false", "-n", ns, "-f", noSpec.toString());
+    assertThat(applied.ok()).isFalse();
+    assertThat(applied.output()).contains("spec").contains("Required value");
   }
 
   private long editFailureThreshold(int threshold) {

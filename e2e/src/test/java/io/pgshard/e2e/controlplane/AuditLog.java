@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -50,6 +51,35 @@ public final class AuditLog {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** One line of the log as a request of {@code user} (any user when null), if it is one. */
+  public static Optional<Request> parse(String line, String user) {
+    try {
+      return line.isBlank() ? Optional.empty() : request(JSON.readTree(line), user);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Optional<Request> request(JsonNode event, String user) {
+    String username = event.path("user").path("username").asText();
+    JsonNode object = event.path("objectRef");
+    if ((user != null && !user.equals(username)) || object.isMissingNode()) {
+      return Optional.empty(); // another user, or a non-resource URL: /version, discovery
+    }
+    return Optional.of(
+        new Request(
+            username,
+            event.path("verb").asText(),
+            object.path("apiGroup").asText(""),
+            object.path("resource").asText(""),
+            object.path("subresource").asText(""),
+            object.path("namespace").asText(""),
+            object.path("name").asText(""),
+            event.path("responseStatus").path("code").asInt(0),
+            Instant.parse(event.path("stageTimestamp").asText()),
+            event.path("userAgent").asText("")));
+  }
+
   private AuditLog() {}
 
   /** Requests of {@code user} (all users when null), in the order they completed. */
@@ -69,26 +99,7 @@ public final class AuditLog {
         if (!seen.add(event.path("auditID").asText())) {
           continue;
         }
-        String username = event.path("user").path("username").asText();
-        if (user != null && !user.equals(username)) {
-          continue;
-        }
-        JsonNode object = event.path("objectRef");
-        if (object.isMissingNode()) {
-          continue; // non-resource URLs: /version, /apis discovery
-        }
-        requests.add(
-            new Request(
-                username,
-                event.path("verb").asText(),
-                object.path("apiGroup").asText(""),
-                object.path("resource").asText(""),
-                object.path("subresource").asText(""),
-                object.path("namespace").asText(""),
-                object.path("name").asText(""),
-                event.path("responseStatus").path("code").asInt(0),
-                Instant.parse(event.path("stageTimestamp").asText()),
-                event.path("userAgent").asText("")));
+        request(event, user).ifPresent(requests::add);
       }
       return requests;
     } catch (IOException e) {

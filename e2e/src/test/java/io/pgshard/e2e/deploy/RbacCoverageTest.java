@@ -136,6 +136,12 @@ class RbacCoverageTest {
    * JOSDK does so (a SelfSubjectRulesReview) before it takes part in leader election.
    */
   static boolean allowedToEveryAuthenticatedUser(ApiCall call) {
+    // discovery (/version, /api, /apis/...): the built-in system:discovery and
+    // system:public-info-viewer ClusterRoles; the operator reads what the server serves at start
+    if (!call.isOnAResource() && "get".equals(call.verb())) {
+      String path = call.request().substring("GET ".length()).replaceAll("\\?.*", "");
+      return path.equals("/version") || path.startsWith("/api");
+    }
     return "create".equals(call.verb())
         && "authorization.k8s.io".equals(call.apiGroup())
         && List.of("selfsubjectrulesreviews", "selfsubjectaccessreviews").contains(call.resource());

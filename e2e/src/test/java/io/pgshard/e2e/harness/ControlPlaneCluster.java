@@ -43,6 +43,15 @@ public final class ControlPlaneCluster implements Harness, AutoCloseable {
 
   private static final long PROXY_SYNC_MILLIS = 150;
 
+  /**
+   * How to run: the operator's JVM options (the image's by default) and whether the process kubelet
+   * joins as a Node (without one, pods stay Pending: nothing runs, as for the memory benchmark).
+   */
+  public record Options(List<String> jvmOptions, boolean node) {
+    public static final Options DEFAULT =
+        new Options(List.of("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError"), true);
+  }
+
   private final Path root;
   private final RenderedChart chart;
   private final ControlPlane.User operatorUser;
@@ -53,11 +62,14 @@ public final class ControlPlaneCluster implements Harness, AutoCloseable {
   private final ServiceProxies proxies = new ServiceProxies(dns);
   private final List<AutoCloseable> parts = new ArrayList<>();
   private final Map<String, OperatorProcess> operators = new LinkedHashMap<>();
+  private final Options options;
   private ProcessKubelet kubelet;
   private volatile boolean stopped;
 
-  private ControlPlaneCluster(Path root, Map<String, Object> chartValues) throws IOException {
+  private ControlPlaneCluster(Path root, Map<String, Object> chartValues, Options options)
+      throws IOException {
     this.root = root;
+    this.options = options;
     Files.createDirectories(root);
     this.chart = OperatorChart.render(chartValues, Files.createDirectories(root.resolve("chart")));
     this.operatorUser =
@@ -73,11 +85,18 @@ public final class ControlPlaneCluster implements Harness, AutoCloseable {
    */
   public static ControlPlaneCluster start(
       Path root, Map<String, Object> chartValues, Consumer<String> log) {
+    return start(root, chartValues, log, Options.DEFAULT);
+  }
+
+  public static ControlPlaneCluster start(
+      Path root, Map<String, Object> chartValues, Consumer<String> log, Options options) {
     ControlPlaneCluster cluster = null;
     try {
-      cluster = new ControlPlaneCluster(root, chartValues);
+      cluster = new ControlPlaneCluster(root, chartValues, options);
       cluster.installChart();
-      cluster.startNode(log);
+      if (options.node()) {
+        cluster.startNode(log);
+      }
       for (int i = 0; i < cluster.deployment().getSpec().getReplicas(); i++) {
         cluster.startOperator(i);
       }
@@ -191,10 +210,7 @@ public final class ControlPlaneCluster implements Harness, AutoCloseable {
     try {
       Path logs = Files.createDirectories(root.resolve("operators"));
       OperatorProcess process =
-          OperatorProcess.start(
-              List.of("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-Xmx512m"),
-              env,
-              logs.resolve(name + ".log"));
+          OperatorProcess.start(options.jvmOptions(), env, logs.resolve(name + ".log"));
       synchronized (operators) {
         OperatorProcess before = operators.put(name, process);
         if (before != null) {
@@ -247,9 +263,25 @@ public final class ControlPlaneCluster implements Harness, AutoCloseable {
     }
   }
 
+  /** The chart's leader Lease as the API server has it now, or null. */
+  public Lease lease() {
+    return admin.leases().inNamespace(OperatorChart.NAMESPACE).withName(leaseName()).get();
+  }
+
+  /** The index of the replica holding the Lease; fails when none does. */
+  public int leaderReplica() {
+    String leader = leader();
+    for (int i = 0; i < deployment().getSpec().getReplicas(); i++) {
+      if (operatorName(i).equals(leader)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no replica holds the Lease (holder: " + leader + ")");
+  }
+
   /** The replica holding the Lease, or null. */
   public String leader() {
-    Lease lease = admin.leases().inNamespace(OperatorChart.NAMESPACE).withName(leaseName()).get();
+    Lease lease = lease();
     return lease == null || lease.getSpec() == null
         ? null
         : emptyToNull(lease.getSpec().getHolderIdentity());

@@ -60,9 +60,7 @@ final class ServiceProxies implements AutoCloseable {
     }
     Set<String> wanted = new HashSet<>();
     for (Service service : services) {
-      if ("None".equals(service.getSpec().getClusterIP())
-          || service.getSpec().getSelector() == null
-          || service.getSpec().getSelector().isEmpty()) {
+      if (!proxied(service)) {
         continue;
       }
       String ns = service.getMetadata().getNamespace();
@@ -70,20 +68,36 @@ final class ServiceProxies implements AutoCloseable {
       for (ServicePort port : service.getSpec().getPorts()) {
         String key = svc + ":" + port.getPort();
         wanted.add(key);
-        Integer target = ports.get(svc + ":" + Objects.requireNonNullElse(port.getName(), ""));
-        if (target == null) {
-          continue;
-        }
-        LocalServiceProxy proxy = proxies.get(key);
-        if (proxy == null) {
-          proxy =
-              new LocalServiceProxy(
-                  dns.address(ns, service.getMetadata().getName()), port.getPort(), target);
-          proxies.put(key, proxy);
-        }
-        proxy.retarget(ready.getOrDefault(svc, List.of()).stream().sorted().toList());
+        forward(
+            key,
+            dns.address(ns, service.getMetadata().getName()),
+            port.getPort(),
+            ports.get(svc + ":" + Objects.requireNonNullElse(port.getName(), "")),
+            ready.getOrDefault(svc, List.of()));
       }
     }
+    dropAllBut(wanted);
+  }
+
+  /** A ClusterIP Service with a selector: headless ones get no address, as in a cluster. */
+  private static boolean proxied(Service service) {
+    return !"None".equals(service.getSpec().getClusterIP())
+        && service.getSpec().getSelector() != null
+        && !service.getSpec().getSelector().isEmpty();
+  }
+
+  /** Forwards {@code address:port} to {@code target} on {@code endpoints} (none: not yet). */
+  private void forward(
+      String key, String address, int port, Integer target, List<String> endpoints) {
+    if (target == null) {
+      return;
+    }
+    LocalServiceProxy proxy =
+        proxies.computeIfAbsent(key, k -> new LocalServiceProxy(address, port, target));
+    proxy.retarget(endpoints.stream().sorted().toList());
+  }
+
+  private void dropAllBut(Set<String> wanted) {
     for (String key : Set.copyOf(proxies.keySet())) {
       if (!wanted.contains(key)) {
         proxies.remove(key).close();
@@ -95,9 +109,7 @@ final class ServiceProxies implements AutoCloseable {
   synchronized void sync(List<Service> services, List<Pod> pods) {
     Set<String> wanted = new HashSet<>();
     for (Service service : services) {
-      if ("None".equals(service.getSpec().getClusterIP())
-          || service.getSpec().getSelector() == null
-          || service.getSpec().getSelector().isEmpty()) {
+      if (!proxied(service)) {
         continue;
       }
       String ns = service.getMetadata().getNamespace();
@@ -106,23 +118,15 @@ final class ServiceProxies implements AutoCloseable {
       for (ServicePort port : service.getSpec().getPorts()) {
         String key = ns + "/" + service.getMetadata().getName() + ":" + port.getPort();
         wanted.add(key);
-        Integer target = targetPort(port, endpoints);
-        if (target == null) {
-          continue;
-        }
-        LocalServiceProxy proxy = proxies.get(key);
-        if (proxy == null) {
-          proxy = new LocalServiceProxy(ip, port.getPort(), target);
-          proxies.put(key, proxy);
-        }
-        proxy.retarget(endpoints.stream().map(p -> p.getStatus().getPodIP()).sorted().toList());
+        forward(
+            key,
+            ip,
+            port.getPort(),
+            targetPort(port, endpoints),
+            endpoints.stream().map(p -> p.getStatus().getPodIP()).toList());
       }
     }
-    for (String key : Set.copyOf(proxies.keySet())) {
-      if (!wanted.contains(key)) {
-        proxies.remove(key).close();
-      }
-    }
+    dropAllBut(wanted);
   }
 
   private static List<Pod> endpoints(Service service, List<Pod> pods) {

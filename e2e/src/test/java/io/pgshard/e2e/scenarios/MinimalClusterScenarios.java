@@ -7,6 +7,11 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.pgshard.e2e.harness.Harness;
 import io.pgshard.operator.api.v1alpha1.ConfigMapKeyRef;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
@@ -24,7 +29,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -297,53 +301,29 @@ public abstract class MinimalClusterScenarios {
     assertThat(claims).hasSize(8);
     local.client().resources(ShardedCluster.class).inNamespace(NS).withName("minimal").delete();
     var client = local.client();
-    List<Supplier<List<? extends HasMetadata>>> owned =
+    // what the cluster owns, by its label (a real namespace holds other Secrets too)
+    List<Class<? extends HasMetadata>> owned =
         List.of(
+            PostgresShard.class,
+            StatefulSet.class,
+            Deployment.class,
+            Pod.class,
+            Service.class,
+            Secret.class);
+    await()
+        .atMost(CONVERGE)
+        .until(
             () ->
-                client
-                    .resources(PostgresShard.class)
-                    .inNamespace(NS)
-                    .withLabel(Labels.CLUSTER, "minimal")
-                    .list()
-                    .getItems(),
-            () ->
-                client
-                    .apps()
-                    .statefulSets()
-                    .inNamespace(NS)
-                    .withLabel(Labels.CLUSTER, "minimal")
-                    .list()
-                    .getItems(),
-            () ->
-                client
-                    .apps()
-                    .deployments()
-                    .inNamespace(NS)
-                    .withLabel(Labels.CLUSTER, "minimal")
-                    .list()
-                    .getItems(),
-            () ->
-                client
-                    .pods()
-                    .inNamespace(NS)
-                    .withLabel(Labels.CLUSTER, "minimal")
-                    .list()
-                    .getItems(),
-            () ->
-                client
-                    .services()
-                    .inNamespace(NS)
-                    .withLabel(Labels.CLUSTER, "minimal")
-                    .list()
-                    .getItems(),
-            () ->
-                client
-                    .secrets()
-                    .inNamespace(NS)
-                    .withLabel(Labels.CLUSTER, "minimal")
-                    .list()
-                    .getItems());
-    await().atMost(CONVERGE).until(() -> owned.stream().allMatch(kind -> kind.get().isEmpty()));
+                owned.stream()
+                    .allMatch(
+                        kind ->
+                            client
+                                .resources(kind)
+                                .inNamespace(NS)
+                                .withLabel(Labels.CLUSTER, "minimal")
+                                .list()
+                                .getItems()
+                                .isEmpty()));
     // every process of every pod that ran here has stopped
     await()
         .atMost(CONVERGE)
