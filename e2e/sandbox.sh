@@ -31,6 +31,8 @@ if [ ! -f "$classpath" ] || [ ! -f e2e/target/test-classes/io/pgshard/e2e/sandbo
 fi
 
 exec java -Dlogback.configurationFile=e2e/src/test/resources/logback-e2e.xml \
+  -Dpgshard.chart.dir=helm/pgshard-operator -Dpgshard.samples.dir=samples \
+  -Dpgshard.operator.jar=operator/target/pgshard-operator.jar \
   -Dpgshard.operator.log=e2e/target/sandbox-operator.log \
   -Djava.util.logging.config.file=e2e/src/test/resources/logging.properties \
   -cp "e2e/target/test-classes:$(cat "$classpath")" \

@@ -61,7 +61,15 @@ public final class ControlPlane implements AutoCloseable {
   private final User admin =
       new User("pgshard-test-admin", randomToken(), List.of("system:masters"));
   private final List<Process> processes = new ArrayList<>();
-  private final Thread reaper = new Thread(this::killAll, "control-plane-reaper");
+
+  /**
+   * Stops the processes if the JVM exits without {@link #close()}; waits a while first, as the
+   * owner's own shutdown hook may be closing everything in order (its pods need the API server).
+   */
+  private final Thread reaper = new Thread(this::reap, "control-plane-reaper");
+
+  private final java.util.concurrent.CountDownLatch closed =
+      new java.util.concurrent.CountDownLatch(1);
   private String url;
 
   private ControlPlane(Path dir, Binaries binaries) {
@@ -305,11 +313,21 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     killAll();
+    closed.countDown();
     try {
       Runtime.getRuntime().removeShutdownHook(reaper);
     } catch (IllegalStateException e) {
       // already shutting down: the hook runs anyway
     }
+  }
+
+  private void reap() {
+    try {
+      closed.await(90, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    killAll();
   }
 
   private void killAll() {

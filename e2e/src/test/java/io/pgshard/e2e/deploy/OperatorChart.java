@@ -40,14 +40,56 @@ public final class OperatorChart {
    * over the chart's defaults, parsed by the fabric8 client. Throws when Helm refuses the values.
    */
   public static RenderedChart render(Map<String, Object> values, Path workDir) {
-    String manifest =
-        new Helm(dir())
-            .template()
-            .withName(RELEASE)
-            .withNamespace(NAMESPACE)
-            .withValuesFile(write(values, tempFile(workDir, "values", ".yaml")))
-            .call();
-    return new RenderedChart(parse(manifest));
+    return new RenderedChart(
+        parse(template(dir(), write(values, tempFile(workDir, "values", ".yaml")))));
+  }
+
+  /**
+   * The same, with Helm run in a child JVM. Helm's Go runtime, once loaded into a process, takes
+   * its SIGTERM and SIGINT: a JVM that had rendered the chart no longer ran its shutdown hooks
+   * (seen in the sandbox, whose Ctrl-C stops everything it started). A process that must stay
+   * stoppable renders this way.
+   */
+  public static RenderedChart renderInChildProcess(Map<String, Object> values, Path workDir) {
+    Path valuesFile = write(values, tempFile(workDir, "values", ".yaml"));
+    Path out = tempFile(workDir, "rendered", ".yaml");
+    try {
+      Process process =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  OperatorChart.class.getName(),
+                  dir().toAbsolutePath().toString(),
+                  valuesFile.toString(),
+                  out.toString())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException("helm template failed: " + output);
+      }
+      return new RenderedChart(parse(Files.readString(out)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code OperatorChart <chart dir> <values file> <output file>}: the child of the above. */
+  public static void main(String[] args) throws IOException {
+    Files.writeString(Path.of(args[2]), template(Path.of(args[0]), Path.of(args[1])));
+  }
+
+  private static String template(Path chart, Path valuesFile) {
+    return new Helm(chart)
+        .template()
+        .withName(RELEASE)
+        .withNamespace(NAMESPACE)
+        .withValuesFile(valuesFile)
+        .call();
   }
 
   /**

@@ -71,7 +71,9 @@ public final class ControlPlaneCluster implements Harness, AutoCloseable {
     this.root = root;
     this.options = options;
     Files.createDirectories(root);
-    this.chart = OperatorChart.render(chartValues, Files.createDirectories(root.resolve("chart")));
+    this.chart =
+        OperatorChart.renderInChildProcess(
+            chartValues, Files.createDirectories(root.resolve("chart")));
     this.operatorUser =
         ControlPlane.User.serviceAccount(
             OperatorChart.NAMESPACE, chart.one(ServiceAccount.class).getMetadata().getName());

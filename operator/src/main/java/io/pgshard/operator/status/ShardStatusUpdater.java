@@ -48,7 +48,8 @@ public final class ShardStatusUpdater {
     next.setReadyInstances(ready);
 
     Verdict verdict = verdict(prev, seen, primary, ready);
-    boolean failingOver = failingOver(prev, seen.failover());
+    // a shard that never had a primary is being created: its first promotion is no failover
+    boolean failingOver = seen.initialized() && failingOver(prev, seen.failover());
     next.setPhase(failingOver ? Phase.FAILING_OVER.value() : verdict.phase().value());
 
     Conditions conditions =
@@ -93,7 +94,9 @@ public final class ShardStatusUpdater {
     } else if (seen.schemaWanted()) {
       conditions.carry(Conditions.SCHEMA_APPLIED);
     }
-    failoverConditions(conditions, seen.failover());
+    if (seen.initialized()) {
+      failoverConditions(conditions, seen.failover());
+    }
     conditions.carry(Conditions.SWITCHOVER_COMPLETED);
     next.setConditions(conditions.build());
     return next;

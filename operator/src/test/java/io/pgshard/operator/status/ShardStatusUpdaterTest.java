@@ -371,6 +371,31 @@ class ShardStatusUpdaterTest {
   }
 
   @Test
+  void aNewShardWhoseFirstPromotionWaitsIsCreatingNotFailingOver() {
+    // seen on a real control plane: the first promotion is recorded before its target answers
+    ShardObservation first =
+        new ShardObservation(
+            1,
+            2,
+            List.of(new Instance("s-0", null, false), new Instance("s-1", null, false)),
+            false,
+            false,
+            0,
+            0,
+            List.of(),
+            new FailoverDecision.Wait("PromotionTargetUnreachable", "s-0 does not answer yet"),
+            null,
+            null,
+            0,
+            null,
+            false,
+            null);
+    PostgresShardStatus status = updater.update(null, first);
+    assertThat(status.getPhase()).isEqualTo("Creating");
+    assertThat(Conditions.isTrue(status.getConditions(), "FailingOver")).isFalse();
+  }
+
+  @Test
   void theSameObservationTwiceYieldsTheSameStatus() {
     PostgresShardStatus once =
         updater.update(null, seen(List.of(PRIMARY, REPLICA), true, 2, List.of()));
