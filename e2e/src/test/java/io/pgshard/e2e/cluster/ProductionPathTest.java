@@ -81,17 +81,31 @@ class ProductionPathTest {
             });
     ShardedCluster c = minimal();
     assertThat(c.getSpec().getShards()).isEqualTo(2);
-    // the operator's finalizer apply must own the finalizer and nothing of the spec
-    List<ManagedFieldsEntry> operatorFields =
+    // only the user's kubectl owns spec fields: the operator's managers (its finalizer apply,
+    // its status apply) own the finalizer and the status, nothing of the spec
+    List<String> specOwners =
         c.getMetadata().getManagedFields().stream()
-            .filter(m -> !"kubectl-client-side-apply".equals(m.getManager()))
+            .filter(m -> m.getFieldsV1().getAdditionalProperties().containsKey("f:spec"))
+            .map(ManagedFieldsEntry::getManager)
             .toList();
-    assertThat(operatorFields)
-        .allSatisfy(
-            m ->
-                assertThat(m.getFieldsV1().getAdditionalProperties())
-                    .as("fields of manager " + m.getManager())
-                    .doesNotContainKey("f:spec"));
+    assertThat(specOwners).isNotEmpty().allMatch(m -> m.startsWith("kubectl"));
+    assertThat(c.getMetadata().getFinalizers()).isNotEmpty();
+    // the finalizer and the status have owners of their own, so that neither apply drops the other
+    assertThat(c.getMetadata().getManagedFields())
+        .as("the operator's finalizer is applied by its own field manager")
+        .anySatisfy(
+            m -> {
+              assertThat(m.getManager()).isEqualTo("shardedcluster");
+              assertThat(m.getFieldsV1().getAdditionalProperties())
+                  .containsKey("f:metadata")
+                  .doesNotContainKey("f:spec")
+                  .doesNotContainKey("f:status");
+            })
+        .anySatisfy(
+            m -> {
+              assertThat(m.getManager()).isEqualTo("shardedcluster-status");
+              assertThat(m.getFieldsV1().getAdditionalProperties()).containsOnlyKeys("f:status");
+            });
   }
 
   @Test

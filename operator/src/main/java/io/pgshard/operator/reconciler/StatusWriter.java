@@ -16,6 +16,14 @@ import io.pgshard.operator.api.v1alpha1.ShardedCluster;
  */
 final class StatusWriter {
 
+  /**
+   * The status is applied by a field manager of its own: Kubernetes before 1.22 keeps one set of
+   * fields per manager for the object and its status together, so an apply of the status alone by
+   * the manager that applied the finalizer dropped the finalizer from its set (seen on 1.20: the
+   * finalizer's owner disappeared from managedFields).
+   */
+  static final String STATUS_MANAGER_SUFFIX = "-status";
+
   private StatusWriter() {}
 
   /** PUT on the status subresource: for the operator's own PostgresShards. */
@@ -52,7 +60,7 @@ final class StatusWriter {
         .subresource("status")
         .patch(
             new PatchContext.Builder()
-                .withFieldManager(configuration.fieldManager())
+                .withFieldManager(configuration.fieldManager() + STATUS_MANAGER_SUFFIX)
                 .withForce(true)
                 .withPatchType(PatchType.SERVER_SIDE_APPLY)
                 .build());
