@@ -86,11 +86,11 @@ public final class OperatorMain implements AutoCloseable {
   }
 
   /**
-   * Runs until SIGTERM (the shutdown hook stops everything and the JVM exits 0) or a fatal error: a
-   * start that fails (an informer that cannot list, discovery that cannot answer) or a lost Lease
-   * ends the process with status 1, so that Kubernetes restarts it as a follower. The exit is
-   * called from this thread, never from the hook: {@code System.exit} inside a shutdown hook blocks
-   * forever.
+   * Runs until SIGTERM (the shutdown hook stops everything and hands the Lease over) or a fatal
+   * error: a start that fails (an informer that cannot list, discovery that cannot answer) or a
+   * lost Lease ends the process with status 1, so that Kubernetes restarts it as a follower. The
+   * exit is called from this thread, never from the hook: {@code System.exit} inside a shutdown
+   * hook blocks forever.
    */
   public static void main(String[] args) {
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
