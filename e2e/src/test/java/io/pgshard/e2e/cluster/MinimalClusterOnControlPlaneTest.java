@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.pgshard.e2e.controlplane.AuditLog;
 import io.pgshard.e2e.deploy.OperatorChart;
 import io.pgshard.e2e.deploy.RbacPolicy;
+import io.pgshard.e2e.deploy.RbacReadsByName;
 import io.pgshard.e2e.harness.ControlPlaneCluster;
 import io.pgshard.e2e.harness.Harness;
 import io.pgshard.e2e.scenarios.MinimalClusterScenarios;
@@ -26,8 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MinimalClusterOnControlPlaneTest extends MinimalClusterScenarios {
 
-  static final String GET =
-      "grants no read beyond list/watch; JOSDK and server-side apply may read by name";
   static final String WITHOUT_SSA =
       "with PGSHARD_SERVER_SIDE_APPLY=false (API servers without it) objects are created and"
           + " updated; with it, both are apply patches";
@@ -39,40 +38,31 @@ class MinimalClusterOnControlPlaneTest extends MinimalClusterScenarios {
    * keyed as "verb group/resource". Each must still be granted, so the list cannot go stale.
    */
   static final Map<String, String> GRANTED_UNUSED_HERE =
-      Map.ofEntries(
-          Map.entry(
-              "get pgshard.io/shardedclusters",
-              "JOSDK re-reads the cluster by name when adding or removing its finalizer meets a conflict"),
-          Map.entry("get pgshard.io/postgresshards", GET),
-          Map.entry("get configmaps", GET),
-          Map.entry("get services", GET),
-          Map.entry("get pods", GET),
-          Map.entry("get apps/statefulsets", GET),
-          Map.entry("get apps/deployments", GET),
-          Map.entry("get policy/poddisruptionbudgets", GET),
-          Map.entry("update pgshard.io/shardedclusters/status", WITHOUT_SSA),
-          Map.entry("create services", WITHOUT_SSA),
-          Map.entry("create apps/statefulsets", WITHOUT_SSA),
-          Map.entry("create apps/deployments", WITHOUT_SSA),
-          Map.entry("create policy/poddisruptionbudgets", WITHOUT_SSA),
-          Map.entry("update configmaps", WITHOUT_SSA),
-          Map.entry("update services", WITHOUT_SSA),
-          Map.entry("update apps/statefulsets", WITHOUT_SSA),
-          Map.entry("update apps/deployments", WITHOUT_SSA),
-          Map.entry("update policy/poddisruptionbudgets", WITHOUT_SSA),
-          Map.entry("delete configmaps", DISABLED),
-          Map.entry("delete services", DISABLED),
-          Map.entry("delete apps/deployments", DISABLED),
-          Map.entry("delete policy/poddisruptionbudgets", DISABLED),
-          Map.entry(
-              "deletecollection persistentvolumeclaims",
-              "a deleted cluster's claims are deleted only when spec.postgres.storage.deleteClaimsWithCluster opts in"),
-          Map.entry(
-              "update coordination.k8s.io/leases",
-              "a clean stop hands the Lease over (LeaseRelease), and JOSDK refuses to start without it"),
-          Map.entry(
-              "create secrets",
-              "only when the user did not create the cluster's Secrets beforehand"));
+      RbacReadsByName.with(
+          Map.ofEntries(
+              Map.entry("update pgshard.io/shardedclusters/status", WITHOUT_SSA),
+              Map.entry("create services", WITHOUT_SSA),
+              Map.entry("create apps/statefulsets", WITHOUT_SSA),
+              Map.entry("create apps/deployments", WITHOUT_SSA),
+              Map.entry("create policy/poddisruptionbudgets", WITHOUT_SSA),
+              Map.entry("update configmaps", WITHOUT_SSA),
+              Map.entry("update services", WITHOUT_SSA),
+              Map.entry("update apps/statefulsets", WITHOUT_SSA),
+              Map.entry("update apps/deployments", WITHOUT_SSA),
+              Map.entry("update policy/poddisruptionbudgets", WITHOUT_SSA),
+              Map.entry("delete configmaps", DISABLED),
+              Map.entry("delete services", DISABLED),
+              Map.entry("delete apps/deployments", DISABLED),
+              Map.entry("delete policy/poddisruptionbudgets", DISABLED),
+              Map.entry(
+                  "deletecollection persistentvolumeclaims",
+                  "a deleted cluster's claims are deleted only when spec.postgres.storage.deleteClaimsWithCluster opts in"),
+              Map.entry(
+                  "update coordination.k8s.io/leases",
+                  "a clean stop hands the Lease over (LeaseRelease), and JOSDK refuses to start without it"),
+              Map.entry(
+                  "create secrets",
+                  "only when the user did not create the cluster's Secrets beforehand")));
 
   @RegisterExtension final OnControlPlane on = new OnControlPlane();
   private ControlPlaneCluster cluster;

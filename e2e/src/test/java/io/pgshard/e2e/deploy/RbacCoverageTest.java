@@ -38,38 +38,24 @@ class RbacCoverageTest {
       "failover relabels pods and deletes a fenced primary; the mock's pods have no PostgreSQL, so"
           + " this run keeps the instance monitor off (OperatorFailoverIT exercises it)";
 
-  static final String GET_BESIDE_LIST =
-      "grants no read beyond list/watch; server-side apply may fetch by name on a conflict,"
-          + " which the mock API server cannot exercise";
-
   static final Map<String, String> GRANTED_BUT_UNSEEN =
-      Map.ofEntries(
-          Map.entry(
-              "get pgshard.io/shardedclusters",
-              "JOSDK re-reads the cluster by name when adding or removing its finalizer meets a"
-                  + " conflict (ReconciliationDispatcher.conflictRetryingPatch)"),
-          Map.entry("get pgshard.io/postgresshards", GET_BESIDE_LIST),
-          Map.entry("get configmaps", GET_BESIDE_LIST),
-          Map.entry("get services", GET_BESIDE_LIST),
-          Map.entry("get pods", GET_BESIDE_LIST),
-          Map.entry("patch pods", FAILOVER),
-          Map.entry("delete pods", FAILOVER),
-          Map.entry("get apps/statefulsets", GET_BESIDE_LIST),
-          Map.entry("get apps/deployments", GET_BESIDE_LIST),
-          Map.entry("get policy/poddisruptionbudgets", GET_BESIDE_LIST),
-          Map.entry("patch pgshard.io/shardedclusters/status", SERVER_SIDE_APPLY),
-          Map.entry(
-              "patch pgshard.io/postgresshards",
-              "a finished switchover removes its annotation from the shard; the mock's pods have no"
-                  + " PostgreSQL, so no switchover runs here (the cluster level runs one)"),
-          Map.entry("patch services", SERVER_SIDE_APPLY),
-          Map.entry("patch apps/statefulsets", SERVER_SIDE_APPLY),
-          Map.entry("patch apps/deployments", SERVER_SIDE_APPLY),
-          Map.entry("patch policy/poddisruptionbudgets", SERVER_SIDE_APPLY),
-          Map.entry(
-              "update coordination.k8s.io/leases",
-              "JOSDK's LeaderElectionManager refuses to start unless a SelfSubjectRulesReview shows"
-                  + " get, create and update on leases, although fabric8 7.5 renews with patch"));
+      RbacReadsByName.with(
+          Map.ofEntries(
+              Map.entry("patch pods", FAILOVER),
+              Map.entry("delete pods", FAILOVER),
+              Map.entry("patch pgshard.io/shardedclusters/status", SERVER_SIDE_APPLY),
+              Map.entry(
+                  "patch pgshard.io/postgresshards",
+                  "a finished switchover removes its annotation from the shard; the mock's pods have no"
+                      + " PostgreSQL, so no switchover runs here (the cluster level runs one)"),
+              Map.entry("patch services", SERVER_SIDE_APPLY),
+              Map.entry("patch apps/statefulsets", SERVER_SIDE_APPLY),
+              Map.entry("patch apps/deployments", SERVER_SIDE_APPLY),
+              Map.entry("patch policy/poddisruptionbudgets", SERVER_SIDE_APPLY),
+              Map.entry(
+                  "update coordination.k8s.io/leases",
+                  "JOSDK's LeaderElectionManager refuses to start unless a SelfSubjectRulesReview shows"
+                      + " get, create and update on leases, although fabric8 7.5 renews with patch")));
 
   List<ApiCall> operatorCalls;
   RbacPolicy policy;
