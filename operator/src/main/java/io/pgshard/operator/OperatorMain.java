@@ -56,9 +56,6 @@ public final class OperatorMain implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-  /** Probes of all shards share these threads; each probe waits at most about a second. */
-  private static final int PROBE_THREADS = 16;
-
   /** Rounds of all shards are started from these; a round waits for its shard's probes. */
   private static final int ROUND_THREADS = 4;
 
@@ -188,7 +185,10 @@ public final class OperatorMain implements AutoCloseable {
     if (!config.instanceMonitor()) {
       return Optional.empty();
     }
-    probes = Executors.newFixedThreadPool(PROBE_THREADS, daemon("pgshard-probe"));
+    // probes of all shards share these threads. A round waits at most its deadline for a probe; a
+    // probe of a frozen instance keeps its thread until the socket timeout (about 2 s), so the pool
+    // grows with frozen instances instead of starving the probes of healthy shards
+    probes = Executors.newCachedThreadPool(daemon("pgshard-probe"));
     rounds = Executors.newScheduledThreadPool(ROUND_THREADS, daemon("pgshard-probe-round"));
     InstanceEventSource monitor =
         new InstanceEventSource(rounds, clock, new InstanceMetrics(registry));
@@ -261,10 +261,20 @@ public final class OperatorMain implements AutoCloseable {
     }
   }
 
+  /**
+   * The client's HTTP logger prints request and response bodies at TRACE, Secrets among them: it
+   * never logs below DEBUG, whatever level is asked for.
+   */
+  static final String HTTP_BODY_LOGGER = "io.fabric8.kubernetes.client.http";
+
   static void setRootLogLevel(String level) {
     org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     if (root instanceof ch.qos.logback.classic.Logger logback) {
-      logback.setLevel(Level.toLevel(level, Level.INFO));
+      Level wanted = Level.toLevel(level, Level.INFO);
+      logback.setLevel(wanted);
+      if (LoggerFactory.getLogger(HTTP_BODY_LOGGER) instanceof ch.qos.logback.classic.Logger http) {
+        http.setLevel(wanted.isGreaterOrEqual(Level.DEBUG) ? null : Level.DEBUG);
+      }
     }
   }
 }

@@ -40,6 +40,7 @@ final class PodRunner {
   private final Thread thread;
   private final String startTime = Instant.now().toString();
   private volatile boolean stopping;
+  private volatile Long graceOverride;
   private volatile boolean done;
   private PodVolumes volumes;
   private boolean initialized;
@@ -70,6 +71,17 @@ final class PodRunner {
 
   /** Asks the pod to stop (its object is gone); the claims are released once it has. */
   void stop() {
+    stopping = true;
+  }
+
+  /**
+   * Asks the pod to stop within the grace period its deletion gave (a kubelet uses {@code
+   * metadata.deletionGracePeriodSeconds}, not the spec's, when they differ).
+   */
+  void stop(Long deletionGraceSeconds) {
+    if (deletionGraceSeconds != null) {
+      graceOverride = deletionGraceSeconds;
+    }
     stopping = true;
   }
 
@@ -250,9 +262,11 @@ final class PodRunner {
 
   private void terminate() {
     long grace =
-        pod.getSpec().getTerminationGracePeriodSeconds() == null
-            ? 30
-            : pod.getSpec().getTerminationGracePeriodSeconds();
+        graceOverride != null
+            ? graceOverride
+            : pod.getSpec().getTerminationGracePeriodSeconds() == null
+                ? 30
+                : pod.getSpec().getTerminationGracePeriodSeconds();
     for (ContainerRun c : containers) {
       var lifecycle = c.spec.getLifecycle();
       if (c.running() && lifecycle != null && lifecycle.getPreStop() != null) {

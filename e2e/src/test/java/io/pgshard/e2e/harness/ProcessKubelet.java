@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -126,9 +127,15 @@ public final class ProcessKubelet implements AutoCloseable {
         runner.start();
       }
     }
+    Map<String, Long> graces = new HashMap<>();
+    for (Pod pod : terminating) {
+      if (pod.getMetadata().getDeletionGracePeriodSeconds() != null) {
+        graces.put(pod.getMetadata().getUid(), pod.getMetadata().getDeletionGracePeriodSeconds());
+      }
+    }
     for (var entry : Map.copyOf(runners).entrySet()) {
       if (!live.contains(entry.getKey())) {
-        entry.getValue().stop();
+        entry.getValue().stop(graces.get(entry.getKey()));
       }
       if (entry.getValue().done()) {
         runners.remove(entry.getKey());
@@ -198,6 +205,25 @@ public final class ProcessKubelet implements AutoCloseable {
   public LocalPod process(String namespace, String pod, String container) {
     PodRunner runner = current(namespace, pod);
     return runner == null ? null : runner.process(container);
+  }
+
+  /**
+   * Sends {@code signal} to every process of every container of the pod: SIGSTOP freezes it as a
+   * hung node would (its kernel still accepts connections, nothing answers), SIGCONT thaws it.
+   * Returns whether the pod runs here.
+   */
+  public boolean signal(String namespace, String pod, String signal) {
+    PodRunner runner = current(namespace, pod);
+    if (runner == null) {
+      return false;
+    }
+    for (String container : runner.containerNames()) {
+      LocalPod process = runner.process(container);
+      if (process != null && process.isAlive()) {
+        process.signalGroup(signal);
+      }
+    }
+    return true;
   }
 
   /** The address the pod got, or null when it does not run here. */

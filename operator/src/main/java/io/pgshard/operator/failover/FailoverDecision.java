@@ -18,10 +18,33 @@ public sealed interface FailoverDecision {
 
   /**
    * Make {@code candidate} the primary. {@code from} is the old primary (null on the first
-   * promotion of a shard); {@code lostBytesEstimate} what it had that the candidate has not.
+   * promotion of a shard); {@code lostBytesEstimate} what it had that the candidate has not. {@code
+   * fenced}: {@code from} is already known not to acknowledge a commit any more: it was seen down
+   * (connection refused; it starts again as a standby) or running as a standby, a switchover fenced
+   * it, or in synchronous mode enough standbys were seen not streaming from it. Otherwise the
+   * executor confirms the fence before promoting.
    */
   record Promote(
-      String candidate, String from, long lostBytesEstimate, String reason, String message)
+      String candidate,
+      String from,
+      long lostBytesEstimate,
+      String reason,
+      String message,
+      boolean fenced)
+      implements FailoverDecision {
+
+    public Promote(
+        String candidate, String from, long lostBytesEstimate, String reason, String message) {
+      this(candidate, from, lostBytesEstimate, reason, message, false);
+    }
+  }
+
+  /**
+   * The primary {@code from} is healthy but its pod is being deleted (a drain): hand over to {@code
+   * candidate} with a planned switchover, so nothing acknowledged is lost and clients wait instead
+   * of failing.
+   */
+  record Handover(String candidate, String from, String reason, String message)
       implements FailoverDecision {}
 
   /** Automatic promotion is refused; a person has to decide. */

@@ -11,13 +11,20 @@ import java.util.Optional;
  * <ol>
  *   <li>a promotion already recorded is finished before anything else (never a second one);
  *   <li>two instances running as primary is never resolved automatically;
- *   <li>a healthy primary is left alone; one that failed fewer than {@code failureThreshold} probes
- *       is waited for;
+ *   <li>a healthy primary is left alone, unless its pod is being deleted: then it hands over with a
+ *       planned switchover; one that failed fewer than {@code failureThreshold} probes is waited
+ *       for;
  *   <li>while any standby still streams from an unreachable primary, that primary is alive and only
  *       the operator's path to it is broken: no failover;
- *   <li>the candidate is the standby with the most WAL (receive, then replay LSN), then the lowest
- *       ordinal, and only one within {@code maxLagBytes} of the old primary is promoted.
+ *   <li>in synchronous mode ({@code ANY k} of n standbys) at least n−k+1 standbys must answer, so
+ *       that one of them holds every acknowledged commit;
+ *   <li>only standbys of this cluster (system identifier) on the timeline the primary last wrote on
+ *       are eligible: one that followed another history lacks what the primary acknowledged;
+ *   <li>the candidate is the eligible standby with the most WAL (receive, then replay LSN), then
+ *       the lowest ordinal, and only one within {@code maxLagBytes} of the old primary is promoted.
  * </ol>
+ *
+ * The executor fences the old primary and confirms it before promoting ({@link FailoverExecutor}).
  */
 public final class FailoverPolicy {
 
@@ -27,8 +34,22 @@ public final class FailoverPolicy {
   private FailoverPolicy() {}
 
   public static FailoverDecision decide(FailoverSettings settings, ObservedShard shard) {
-    if (shard.targetPrimary() != null && !shard.targetPrimary().equals(shard.labelledPrimary())) {
-      return resume(shard);
+    if (shard.targetPrimary() != null) {
+      if (!shard.targetPrimary().equals(shard.labelledPrimary())) {
+        return resume(shard);
+      }
+      // promoted and labelled, but the status write that ends the promotion did not happen: write
+      // it now (a stale target must never be promoted later, after another failover)
+      Optional<InstanceObservation> target = shard.instance(shard.targetPrimary());
+      if (target.isPresent() && target.get().isPrimary()) {
+        return new FailoverDecision.Promote(
+            shard.targetPrimary(),
+            null,
+            0,
+            "PromotionRecorded",
+            shard.targetPrimary() + " was promoted and labelled; recording it");
+      }
+      // not running as primary any more: decide afresh; a new promotion replaces the target
     }
     List<InstanceObservation> primaries =
         shard.instances().stream().filter(InstanceObservation::isPrimary).toList();
@@ -90,6 +111,7 @@ public final class FailoverPolicy {
     }
     if (!shard.initialized()) {
       return elect(
+          settings,
           shard,
           null,
           "InitialPromotion",
@@ -102,6 +124,7 @@ public final class FailoverPolicy {
           "FailoverDisabled", "the shard has no primary and automatic failover is disabled");
     }
     return elect(
+        settings,
         shard,
         null,
         "NoPrimary",
@@ -115,6 +138,9 @@ public final class FailoverPolicy {
     String old = shard.labelledPrimary();
     Optional<InstanceObservation> seen = shard.instance(old);
     if (seen.isPresent() && seen.get().isPrimary()) {
+      if (shard.labelledPrimaryTerminating()) {
+        return handover(settings, shard, old);
+      }
       return new FailoverDecision.None("PrimaryHealthy", old + " is the primary and answers");
     }
     if (!primaries.isEmpty()) {
@@ -125,7 +151,8 @@ public final class FailoverPolicy {
               + old
               + " is labelled primary; not relabelling automatically");
     }
-    boolean gone = !shard.labelledPrimaryPodExists();
+    // a primary whose pod is being deleted and that no longer answers is going, not failing
+    boolean gone = !shard.labelledPrimaryPodExists() || shard.labelledPrimaryTerminating();
     // every instance starts as a standby: a primary that restarted is in recovery now
     boolean demoted = seen.isPresent() && seen.get().isStandby();
     if (!gone && !demoted && shard.primaryFailures() < settings.failureThreshold()) {
@@ -165,26 +192,101 @@ public final class FailoverPolicy {
             : demoted
                 ? old + " restarted as a standby"
                 : old + " failed " + shard.primaryFailures() + " consecutive probes";
-    return elect(shard, old, why, what, settings.maxLagBytes(), "NoCandidate");
+    return elect(settings, shard, old, why, what, settings.maxLagBytes(), "NoCandidate");
+  }
+
+  /**
+   * The primary answers but its pod is going away: the most advanced eligible standby takes over
+   * through a switchover. Without one, nothing is done and the pod's own shutdown decides.
+   */
+  private static FailoverDecision handover(
+      FailoverSettings settings, ObservedShard shard, String old) {
+    List<InstanceObservation> candidates = eligible(shard, old);
+    if (candidates.isEmpty()) {
+      return new FailoverDecision.Wait(
+          "PrimaryTerminating",
+          old + " is being deleted and no standby on its timeline answers to take over");
+    }
+    String candidate = candidates.get(0).pod();
+    return new FailoverDecision.Handover(
+        candidate,
+        old,
+        "PrimaryTerminating",
+        old + " is being deleted; handing over to " + candidate + " with a switchover");
+  }
+
+  /** Reachable standbys of this cluster on the last primary's timeline, best first. */
+  private static List<InstanceObservation> eligible(ObservedShard shard, String old) {
+    return shard.instances().stream()
+        .filter(i -> !i.pod().equals(old) || !shard.labelledPrimaryTerminating())
+        .filter(InstanceObservation::isStandby)
+        .filter(i -> sameCluster(shard, i))
+        .filter(i -> sameTimeline(shard, i))
+        .sorted(ELECTION_ORDER)
+        .toList();
+  }
+
+  /** The old primary was seen down (nothing listens) or running as a standby: it cannot write. */
+  private static boolean seenStopped(ObservedShard shard, String old) {
+    return shard
+        .instance(old)
+        .map(i -> i.refused() || i.isStandby())
+        .orElse(!shard.labelledPrimaryPodExists());
+  }
+
+  private static boolean sameCluster(ObservedShard shard, InstanceObservation i) {
+    return shard.systemIdentifier() == null
+        || shard.systemIdentifier().equals(i.systemIdentifier());
+  }
+
+  private static boolean sameTimeline(ObservedShard shard, InstanceObservation i) {
+    return shard.lastPrimaryTimeline() == null
+        || i.timeline() == null
+        || shard.lastPrimaryTimeline().equals(i.timeline());
   }
 
   private static FailoverDecision elect(
+      FailoverSettings settings,
       ObservedShard shard,
       String old,
       String reason,
       String what,
       long maxLagBytes,
       String noCandidateReason) {
-    List<InstanceObservation> candidates =
+    List<InstanceObservation> answering =
         shard.instances().stream()
             .filter(InstanceObservation::isStandby)
-            .filter(
-                i ->
-                    shard.systemIdentifier() == null
-                        || shard.systemIdentifier().equals(i.systemIdentifier()))
-            .sorted(ELECTION_ORDER)
+            .filter(i -> sameCluster(shard, i))
             .toList();
+    int quorum = old == null && !shard.initialized() ? 0 : settings.quorum();
+    if (answering.size() < quorum) {
+      return new FailoverDecision.Wait(
+          "SyncQuorumIncomplete",
+          what
+              + "; "
+              + answering.size()
+              + " standby(s) answer but "
+              + quorum
+              + " must be examined so that one holds every acknowledged commit (ANY "
+              + settings.syncStandbys()
+              + " of "
+              + settings.standbys()
+              + ")");
+    }
+    List<InstanceObservation> candidates = eligible(shard, old);
     if (candidates.isEmpty()) {
+      List<String> diverged =
+          answering.stream().filter(i -> !sameTimeline(shard, i)).map(i -> i.pod()).toList();
+      if (!diverged.isEmpty()) {
+        return new FailoverDecision.Wait(
+            "CandidateOnOtherTimeline",
+            what
+                + "; "
+                + diverged
+                + " answer on another timeline than the primary's last ("
+                + shard.lastPrimaryTimeline()
+                + "): promoting one would drop what the primary wrote");
+      }
       return new FailoverDecision.Wait(
           "NoCandidate", what + "; no reachable standby of this cluster to promote");
     }
@@ -210,6 +312,9 @@ public final class FailoverPolicy {
         old,
         lag,
         reason,
-        what + "; promoting " + best.pod() + " (WAL " + Lsn.format(best.position()) + ")");
+        what + "; promoting " + best.pod() + " (WAL " + Lsn.format(best.position()) + ")",
+        old == null
+            || (quorum > 0 && !shard.labelledPrimaryTerminating())
+            || seenStopped(shard, old));
   }
 }

@@ -9,6 +9,8 @@ package io.pgshard.operator.failover;
  * @param currentLsn a primary's current WAL write position
  * @param streaming a standby's WAL receiver is in state {@code streaming}
  * @param upstreamHost the host its WAL receiver is connected to (to tell who it streams from)
+ * @param refused the connection was refused: no postmaster listens at the address (it is down, and
+ *     every instance starts again as a standby), unlike a timeout (frozen or cut off)
  */
 public record InstanceObservation(
     String pod,
@@ -21,11 +23,62 @@ public record InstanceObservation(
     Long currentLsn,
     boolean streaming,
     String upstreamHost,
-    String systemIdentifier) {
+    String systemIdentifier,
+    boolean refused) {
+
+  public InstanceObservation(
+      String pod,
+      int ordinal,
+      boolean reachable,
+      Boolean inRecovery,
+      Long timeline,
+      Long receiveLsn,
+      Long replayLsn,
+      Long currentLsn,
+      boolean streaming,
+      String upstreamHost,
+      String systemIdentifier) {
+    this(
+        pod,
+        ordinal,
+        reachable,
+        inRecovery,
+        timeline,
+        receiveLsn,
+        replayLsn,
+        currentLsn,
+        streaming,
+        upstreamHost,
+        systemIdentifier,
+        false);
+  }
 
   public static InstanceObservation unreachable(String pod, int ordinal) {
     return new InstanceObservation(
-        pod, ordinal, false, null, null, null, null, null, false, null, null);
+        pod, ordinal, false, null, null, null, null, null, false, null, null, false);
+  }
+
+  /** Nothing listens at the instance's address: its postmaster is not running. */
+  public static InstanceObservation refused(String pod, int ordinal) {
+    return new InstanceObservation(
+        pod, ordinal, false, null, null, null, null, null, false, null, null, true);
+  }
+
+  /** The same observation with another timeline (the monitor remembers what it saw streaming). */
+  public InstanceObservation withTimeline(Long tli) {
+    return new InstanceObservation(
+        pod,
+        ordinal,
+        reachable,
+        inRecovery,
+        tli,
+        receiveLsn,
+        replayLsn,
+        currentLsn,
+        streaming,
+        upstreamHost,
+        systemIdentifier,
+        refused);
   }
 
   public boolean isPrimary() {

@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param systemIdentifier the shard's PostgreSQL system identifier once known, or null
  * @param targetPrimary a promotion recorded but not finished (operator restarted mid-way), or null
  * @param initialized whether the shard has ever had a primary
+ * @param lastPrimaryTimeline the timeline the primary last wrote on, or null before it was seen
+ * @param labelledPrimaryTerminating whether the labelled primary's pod is being deleted (a drain,
+ *     {@code kubectl delete pod}): a planned handover, not a failure
  */
 public record ObservedShard(
     String labelledPrimary,
@@ -22,10 +25,34 @@ public record ObservedShard(
     String systemIdentifier,
     String targetPrimary,
     boolean initialized,
-    List<InstanceObservation> instances) {
+    List<InstanceObservation> instances,
+    Long lastPrimaryTimeline,
+    boolean labelledPrimaryTerminating) {
 
   public ObservedShard {
     instances = List.copyOf(instances);
+  }
+
+  public ObservedShard(
+      String labelledPrimary,
+      boolean labelledPrimaryPodExists,
+      int primaryFailures,
+      Long lastPrimaryLsn,
+      String systemIdentifier,
+      String targetPrimary,
+      boolean initialized,
+      List<InstanceObservation> instances) {
+    this(
+        labelledPrimary,
+        labelledPrimaryPodExists,
+        primaryFailures,
+        lastPrimaryLsn,
+        systemIdentifier,
+        targetPrimary,
+        initialized,
+        instances,
+        null,
+        false);
   }
 
   public Optional<InstanceObservation> instance(String pod) {

@@ -13,8 +13,12 @@ public interface ShardControl {
   /** Fence the old primary: take the primary role label off (the rw Service empties). */
   void removePrimaryLabel(String pod);
 
-  /** Fence the old primary: delete its pod (it comes back as a standby and rewinds). */
-  void deletePod(String pod);
+  /**
+   * Fence the old primary: delete its pod (it comes back as a standby and rewinds). {@code
+   * immediately}: a primary that failed is not worth a graceful stop; its kubelet kills it after a
+   * second's grace, so the fence can be confirmed (pod gone) quickly even if it hangs.
+   */
+  void deletePod(String pod, boolean immediately);
 
   /** Route the rw Service to the new primary: label it primary, every other instance replica. */
   void labelPrimary(String pod);

@@ -68,9 +68,17 @@ public final class KubernetesShardControl implements ShardControl {
     setRole(pod, null);
   }
 
+  /** The grace period of a fencing delete (a primary that failed, not one that hands over). */
+  public static final long FENCE_GRACE_SECONDS = 1;
+
   @Override
-  public void deletePod(String pod) {
-    client.pods().inNamespace(namespace()).withName(pod).delete();
+  public void deletePod(String pod, boolean immediately) {
+    var resource = client.pods().inNamespace(namespace()).withName(pod);
+    if (immediately) {
+      resource.withGracePeriod(FENCE_GRACE_SECONDS).delete();
+    } else {
+      resource.delete();
+    }
     deleted.add(pod);
   }
 
@@ -154,9 +162,40 @@ public final class KubernetesShardControl implements ShardControl {
     return shard.getStatus() == null ? new PostgresShardStatus() : shard.getStatus();
   }
 
+  /**
+   * Writes the failover bookkeeping. On a conflict (another write came first: a status summary, a
+   * switchover condition) it is applied again to the latest shard: a promotion that happened must
+   * not stay unrecorded, nor a target stay behind.
+   */
   private void writeStatus(PostgresShardStatus status) {
-    shard.setStatus(status);
-    shard = client.resource(shard).updateStatus();
+    String target = status.getTargetPrimary();
+    String current = status.getCurrentPrimary();
+    FailoverRecord record = status.getLastFailover();
+    for (int attempt = 1; ; attempt++) {
+      shard.setStatus(status);
+      try {
+        shard = client.resource(shard).updateStatus();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= 5) {
+          throw e;
+        }
+      }
+      PostgresShard fresh =
+          client
+              .resources(PostgresShard.class)
+              .inNamespace(namespace())
+              .withName(shard.getMetadata().getName())
+              .get();
+      if (fresh == null) {
+        return;
+      }
+      shard = fresh;
+      status = status();
+      status.setTargetPrimary(target);
+      status.setCurrentPrimary(current);
+      status.setLastFailover(record);
+    }
   }
 
   private String namespace() {

@@ -1,6 +1,7 @@
 package io.pgshard.operator.model;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.api.v1alpha1.ShardTemplateSpec;
 import io.pgshard.operator.failover.FailoverSettings;
 import java.time.Duration;
@@ -11,11 +12,14 @@ public final class FailoverSpecs {
   private FailoverSpecs() {}
 
   public static FailoverSettings settings(ShardTemplateSpec spec) {
+    boolean sync = spec.getReplication().getMode() == ReplicationMode.SYNC;
     return new FailoverSettings(
         spec.getFailover().isEnabled(),
         spec.getFailover().getFailureThreshold(),
         Quantity.getAmountInBytes(new Quantity(spec.getReplication().getMaxLagOnFailover()))
-            .longValueExact());
+            .longValueExact(),
+        sync && spec.getReplicas() > 0 ? spec.getReplication().getSyncReplicas() : 0,
+        spec.getReplicas());
   }
 
   /** {@code 500ms}, {@code 1s}, {@code 2m} (SpecValidator has checked the pattern). */

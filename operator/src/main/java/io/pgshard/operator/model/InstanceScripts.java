@@ -11,6 +11,12 @@ public final class InstanceScripts {
   /** PostgreSQL container entrypoint: initdb, clone or restart, always as a standby. */
   public static final String RUN = "run.sh";
 
+  /**
+   * PostgreSQL container preStop hook: a primary waits (bounded) for the operator to hand over,
+   * then PostgreSQL stops.
+   */
+  public static final String PRE_STOP = "prestop.sh";
+
   /** PgBouncer container entrypoint. */
   public static final String POOLER = "pooler.sh";
 

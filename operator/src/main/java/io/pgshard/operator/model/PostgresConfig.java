@@ -2,6 +2,7 @@ package io.pgshard.operator.model;
 
 import io.pgshard.operator.api.v1alpha1.PostgresShardSpec;
 import io.pgshard.operator.api.v1alpha1.ReplicationMode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,8 @@ public final class PostgresConfig {
           "logging_collector", "off",
           "log_line_prefix", "%m [%p] %q%u@%d ");
 
+  private static final Duration MIN_DETECTION = Duration.ofSeconds(2);
+
   private PostgresConfig() {}
 
   public static boolean isValidParameterName(String name) {
@@ -79,9 +82,55 @@ public final class PostgresConfig {
         .ifPresent(
             names -> out.append("synchronous_standby_names = ").append(quote(names)).append('\n'));
     Map<String, String> merged = new TreeMap<>(DEFAULTS);
+    merged.putAll(detection(spec));
     merged.putAll(spec.getPostgres().getParameters());
     merged.forEach((k, v) -> out.append(k).append(" = ").append(quote(v)).append('\n'));
     return out.toString();
+  }
+
+  /**
+   * How long a silent fault may last before it is declared: the operator's probe interval times its
+   * failure threshold (at least 2 s). Standbys and the primary use the same bound for their
+   * replication connections, so that a frozen or cut-off primary's standbys stop streaming from it
+   * (the failover guard) within the time the operator gives up on it, instead of PostgreSQL's
+   * defaults of 60 s.
+   */
+  public static Duration detectionWindow(PostgresShardSpec spec) {
+    Duration window =
+        FailoverSpecs.probeInterval(spec).multipliedBy(spec.getFailover().getFailureThreshold());
+    return window.compareTo(MIN_DETECTION) < 0 ? MIN_DETECTION : window;
+  }
+
+  /** Timeouts derived from {@link #detectionWindow}; a user's parameters override them. */
+  static Map<String, String> detection(PostgresShardSpec spec) {
+    long millis = detectionWindow(spec).toMillis();
+    long idle = Math.max(1, millis / 3000);
+    return Map.of(
+        "wal_receiver_timeout",
+        millis + "ms",
+        "wal_sender_timeout",
+        millis + "ms",
+        "tcp_keepalives_idle",
+        Long.toString(idle),
+        "tcp_keepalives_interval",
+        "1",
+        "tcp_keepalives_count",
+        "3",
+        "tcp_user_timeout",
+        Long.toString(millis));
+  }
+
+  /**
+   * libpq options of a standby's replication connection (run.sh appends them to {@code
+   * primary_conninfo}): keepalives and a TCP user timeout from {@link #detectionWindow}, so a
+   * primary that vanishes from the network is noticed in the same time.
+   */
+  public static String standbyConnectionOptions(PostgresShardSpec spec) {
+    long millis = detectionWindow(spec).toMillis();
+    return "connect_timeout=2 keepalives=1 keepalives_idle="
+        + Math.max(1, millis / 3000)
+        + " keepalives_interval=1 keepalives_count=3 tcp_user_timeout="
+        + millis;
   }
 
   /**

@@ -13,6 +13,9 @@ public final class ShardConfigMaps {
   public static final String PG_HBA_CONF = "pg_hba.conf";
   public static final String INITIALIZED = "initialized";
 
+  /** libpq options run.sh appends to a standby's {@code primary_conninfo}. */
+  public static final String STANDBY_CONNINFO = "standby-conninfo";
+
   private ShardConfigMaps() {}
 
   /**
@@ -24,7 +27,9 @@ public final class ShardConfigMaps {
     Map<String, String> data = new TreeMap<>();
     data.put(POSTGRESQL_CONF, PostgresConfig.render(n.shard(), shard.getSpec()));
     data.put(PG_HBA_CONF, HbaConfig.render(replicationUser));
+    data.put(STANDBY_CONNINFO, PostgresConfig.standbyConnectionOptions(shard.getSpec()) + "\n");
     data.put(InstanceScripts.RUN, InstanceScripts.load(InstanceScripts.RUN));
+    data.put(InstanceScripts.PRE_STOP, InstanceScripts.load(InstanceScripts.PRE_STOP));
     return new ConfigMapBuilder()
         .withMetadata(
             Owned.meta(

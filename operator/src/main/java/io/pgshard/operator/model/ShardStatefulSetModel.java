@@ -165,7 +165,7 @@ public final class ShardStatefulSetModel {
         .withNewLifecycle()
         .withNewPreStop()
         .withNewExec()
-        .withCommand("/bin/sh", "-c", "exec pg_ctl stop -D \"$PGDATA\" -m fast -w -t 50")
+        .withCommand("/bin/sh", CONFIG_MOUNT + "/" + InstanceScripts.PRE_STOP)
         .endExec()
         .endPreStop()
         .endLifecycle()

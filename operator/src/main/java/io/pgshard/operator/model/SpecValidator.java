@@ -7,6 +7,8 @@ import io.pgshard.operator.api.v1alpha1.ShardTemplateSpec;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.partitions.CronSchedule;
 import io.pgshard.operator.partitions.PartitionPlanner;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidator {
 
-  private static final Pattern DURATION = Pattern.compile("^[0-9]+(ms|s|m)$");
+  private static final Pattern DURATION = Pattern.compile("^[1-9][0-9]*(ms|s|m)$");
   private static final Pattern PGBOUNCER_KEY = Pattern.compile("^[a-z][a-z0-9_]*$");
 
   private SpecValidator() {}
@@ -63,6 +65,11 @@ public final class SpecValidator {
   }
 
   /** Checks of the part every shard shares (also run by the PostgresShard reconciler). */
+  private static final BigDecimal MAX_LAG_ON_FAILOVER = BigDecimal.valueOf(1L << 40);
+
+  private static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(100);
+  private static final Duration MAX_PROBE_INTERVAL = Duration.ofMinutes(1);
+
   public static List<SpecProblem> validateTemplate(ShardTemplateSpec spec) {
     List<SpecProblem> problems = new ArrayList<>();
     if (spec.getReplicas() < 0 || spec.getReplicas() > 8) {
@@ -79,8 +86,22 @@ public final class SpecValidator {
                   + spec.getReplicas()
                   + " replicas exist: every commit would block"));
     }
-    quantity(
-        problems, "spec.replication.maxLagOnFailover", spec.getReplication().getMaxLagOnFailover());
+    if (quantity(
+        problems,
+        "spec.replication.maxLagOnFailover",
+        spec.getReplication().getMaxLagOnFailover())) {
+      BigDecimal lag =
+          Quantity.getAmountInBytes(new Quantity(spec.getReplication().getMaxLagOnFailover()));
+      if (lag.compareTo(MAX_LAG_ON_FAILOVER) > 0) {
+        problems.add(
+            new SpecProblem(
+                "spec.replication.maxLagOnFailover",
+                "'"
+                    + spec.getReplication().getMaxLagOnFailover()
+                    + "' is more than 1Ti: a failover could drop that much acknowledged data"
+                    + " without asking anyone"));
+      }
+    }
     quantity(problems, "spec.postgres.storage.size", spec.getPostgres().getStorage().getSize());
     if (!DURATION.matcher(spec.getFailover().getProbeInterval()).matches()) {
       problems.add(
@@ -89,6 +110,31 @@ public final class SpecValidator {
               "'"
                   + spec.getFailover().getProbeInterval()
                   + "' is not a duration like 500ms or 1s"));
+    } else {
+      Duration interval = FailoverSpecs.probeInterval(spec);
+      if (interval.compareTo(MIN_PROBE_INTERVAL) < 0
+          || interval.compareTo(MAX_PROBE_INTERVAL) > 0) {
+        problems.add(
+            new SpecProblem(
+                "spec.failover.probeInterval",
+                "'"
+                    + spec.getFailover().getProbeInterval()
+                    + "' must be between 100ms and 1m: failures are detected within a few of"
+                    + " them"));
+      }
+    }
+    if (spec.getReplication().getMode() == ReplicationMode.SYNC) {
+      String commit = spec.getPostgres().getParameters().get("synchronous_commit");
+      if (commit != null && Set.of("off", "local").contains(commit.trim().toLowerCase())) {
+        problems.add(
+            new SpecProblem(
+                "spec.postgres.parameters.synchronous_commit",
+                "'"
+                    + commit
+                    + "' acknowledges commits no standby has: with replication.mode sync they"
+                    + " could be lost in a failover (use on, remote_write or remote_apply, or"
+                    + " replication.mode async)"));
+      }
     }
     spec.getPostgres()
         .getParameters()
@@ -140,13 +186,17 @@ public final class SpecValidator {
     return problems;
   }
 
-  private static void quantity(List<SpecProblem> problems, String field, String value) {
+  /** Whether {@code value} is a quantity that is not negative (a problem is added if not). */
+  private static boolean quantity(List<SpecProblem> problems, String field, String value) {
     try {
       if (Quantity.getAmountInBytes(new Quantity(value)).signum() < 0) {
         problems.add(new SpecProblem(field, "must not be negative"));
+        return false;
       }
+      return true;
     } catch (RuntimeException e) {
       problems.add(new SpecProblem(field, "'" + value + "' is not a quantity like 16Mi"));
+      return false;
     }
   }
 }

@@ -61,8 +61,33 @@ public final class InstanceProbe implements Probe {
     try (Connection db = pool.getConnection()) {
       return ReplicationQueries.observe(db, pod, ordinal);
     } catch (SQLException | RuntimeException e) {
-      return InstanceObservation.unreachable(pod, ordinal);
+      return refused(e)
+          ? InstanceObservation.refused(pod, ordinal)
+          : InstanceObservation.unreachable(pod, ordinal);
     }
+  }
+
+  /**
+   * A probe that ran past its deadline is abandoned: the pool's connection is dropped once the
+   * blocked query returns, so the next probe connects afresh instead of queueing behind it.
+   */
+  @Override
+  public void abandon() {
+    var mx = pool.getHikariPoolMXBean();
+    if (mx != null) {
+      mx.softEvictConnections();
+    }
+  }
+
+  /** Whether the failure, anywhere in its causes, is a refused TCP connection. */
+  public static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          && String.valueOf(t.getMessage()).contains("refused")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -7,6 +7,9 @@ public interface Probe extends AutoCloseable {
 
   InstanceObservation probe();
 
+  /** The last probe ran past its deadline and its result is not waited for. */
+  default void abandon() {}
+
   @Override
   void close();
 }

@@ -2,6 +2,7 @@ package io.pgshard.operator.monitor;
 
 import io.pgshard.operator.failover.ObservationChanges;
 import io.pgshard.operator.failover.ObservedShard;
+import io.pgshard.operator.failover.PrimaryHistory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,11 +54,32 @@ public final class ProbeLoops implements AutoCloseable {
       String labelledPrimary,
       boolean labelledPrimaryPodExists,
       String targetPrimary,
-      boolean initialized) {
+      boolean initialized,
+      boolean labelledPrimaryTerminating,
+      PrimaryHistory persisted) {
 
     public Inputs {
       pods = Collections.unmodifiableMap(new LinkedHashMap<>(pods));
       readyPods = Set.copyOf(readyPods);
+      persisted = persisted == null ? PrimaryHistory.NONE : persisted;
+    }
+
+    public Inputs(
+        Map<String, ShardMonitor.Endpoint> pods,
+        Set<String> readyPods,
+        String labelledPrimary,
+        boolean labelledPrimaryPodExists,
+        String targetPrimary,
+        boolean initialized) {
+      this(
+          pods,
+          readyPods,
+          labelledPrimary,
+          labelledPrimaryPodExists,
+          targetPrimary,
+          initialized,
+          false,
+          PrimaryHistory.NONE);
     }
   }
 
@@ -224,7 +246,9 @@ public final class ProbeLoops implements AutoCloseable {
               inputs.labelledPrimary(),
               inputs.labelledPrimaryPodExists(),
               inputs.targetPrimary(),
-              inputs.initialized());
+              inputs.initialized(),
+              inputs.labelledPrimaryTerminating(),
+              inputs.persisted());
       boolean meaningful = ObservationChanges.meaningful(latest, next);
       latest = next;
       Instant now = clock.instant();

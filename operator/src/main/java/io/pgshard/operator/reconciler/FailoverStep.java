@@ -7,11 +7,14 @@ import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.failover.FailoverExecutor;
 import io.pgshard.operator.failover.FailoverPolicy;
+import io.pgshard.operator.failover.FenceCheck;
+import io.pgshard.operator.failover.FencePendingException;
 import io.pgshard.operator.failover.ObservedShard;
 import io.pgshard.operator.failover.Promoter;
 import io.pgshard.operator.kube.Credentials;
 import io.pgshard.operator.kube.KubernetesEvents;
 import io.pgshard.operator.kube.KubernetesShardControl;
+import io.pgshard.operator.kube.StoppedPrimaryCheck;
 import io.pgshard.operator.metrics.FailoverMetrics;
 import io.pgshard.operator.model.FailoverSpecs;
 import io.pgshard.operator.model.Labels;
@@ -22,6 +25,7 @@ import io.pgshard.operator.monitor.InstanceProbe;
 import io.pgshard.operator.monitor.JdbcPromoter;
 import io.pgshard.operator.monitor.ProbeLoops;
 import io.pgshard.operator.monitor.ShardMonitor;
+import io.pgshard.operator.status.ShardStatusUpdater;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,6 +47,12 @@ import org.slf4j.LoggerFactory;
 public final class FailoverStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailoverStep.class);
+
+  /** The reason while a fenced primary is not confirmed stopped. */
+  public static final String FENCE_PENDING = "FencePending";
+
+  /** How long one reconcile waits for a fenced primary to be confirmed stopped. */
+  static final Duration FENCE_WAIT = Duration.ofMillis(1500);
 
   /**
    * What the step decided, the shard as it stands afterwards (status may have moved), and the
@@ -84,34 +94,68 @@ public final class FailoverStep {
     String name = shard.getMetadata().getName();
     List<Pod> live =
         pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    // a primary whose pod is being deleted is still probed: it hands over while it answers
+    Optional<Pod> terminatingPrimary =
+        pods.stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() != null)
+            .filter(p -> Labels.ROLE_PRIMARY.equals(KubernetesShardControl.role(p)))
+            .findFirst();
     Map<String, ShardMonitor.Endpoint> endpoints = new LinkedHashMap<>();
     for (Pod pod : live) {
-      int ordinal = ResourceNames.ordinalOf(name, pod.getMetadata().getName());
-      String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-      endpoints.put(pod.getMetadata().getName(), new ShardMonitor.Endpoint(ordinal, ip));
+      endpoints.put(pod.getMetadata().getName(), endpoint(name, pod));
     }
+    terminatingPrimary.ifPresent(
+        p -> endpoints.putIfAbsent(p.getMetadata().getName(), endpoint(name, p)));
     // the labelled primary, or the last one on record when its pod lost the label or is gone
     String labelled =
         live.stream()
             .filter(p -> Labels.ROLE_PRIMARY.equals(KubernetesShardControl.role(p)))
             .map(p -> p.getMetadata().getName())
             .findFirst()
+            .or(() -> terminatingPrimary.map(p -> p.getMetadata().getName()))
             .orElse(shard.getStatus() == null ? null : shard.getStatus().getCurrentPrimary());
     boolean exists = labelled != null && endpoints.containsKey(labelled);
+    boolean terminating =
+        terminatingPrimary.isPresent()
+            && terminatingPrimary.get().getMetadata().getName().equals(labelled);
     String target = shard.getStatus() == null ? null : shard.getStatus().getTargetPrimary();
 
     ObservedShard seen =
         monitor.observe(
             shard,
             new ProbeLoops.Inputs(
-                endpoints, readyPods(live), labelled, exists, target, initialized),
+                endpoints,
+                readyPods(live),
+                labelled,
+                exists,
+                target,
+                initialized,
+                terminating,
+                ShardStatusUpdater.history(shard.getStatus())),
             FailoverSpecs.probeInterval(shard.getSpec()),
-            () -> new ShardMonitor(probeFactory(shard), probes));
+            () ->
+                new ShardMonitor(
+                    probeFactory(shard), probes, probeDeadline(shard).plusMillis(250)));
     FailoverDecision decision =
         FailoverPolicy.decide(FailoverSpecs.settings(shard.getSpec()), seen);
 
     if (decision instanceof FailoverDecision.Promote promote) {
-      return promote(shard, live, endpoints, promote);
+      return promote(shard, pods, endpoints, promote);
+    }
+    if (decision instanceof FailoverDecision.Handover handover) {
+      LOG.info("{}", handover.message());
+      Credentials superuser = superuser(shard);
+      Outcome done =
+          switchover.run(
+              shard,
+              handover.candidate(),
+              FailoverSpecs.settings(shard.getSpec()),
+              seen,
+              connections(endpoints, superuser),
+              superuser.user(),
+              superuser.password(),
+              () -> control(shard, pods));
+      return new Outcome(done.shard(), done.decision(), monitor.published(shard));
     }
     var switchoverTo = switchover.requested(shard);
     if (decision instanceof FailoverDecision.None && labelled != null && switchoverTo.isPresent()) {
@@ -150,14 +194,51 @@ public final class FailoverStep {
     KubernetesShardControl control = control(shard, pods);
     Credentials superuser = superuser(shard);
     Promoter promoter = new JdbcPromoter(connections(endpoints, superuser));
+    Map<String, String> uids = new LinkedHashMap<>();
+    Map<String, String> addresses = new LinkedHashMap<>();
+    for (Pod pod : pods) {
+      uids.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
+      if (pod.getStatus() != null && pod.getStatus().getPodIP() != null) {
+        addresses.put(pod.getMetadata().getName(), pod.getStatus().getPodIP());
+      }
+    }
+    FenceCheck fence =
+        new StoppedPrimaryCheck(
+            client,
+            shard.getMetadata().getNamespace(),
+            uids,
+            addresses,
+            ShardStatefulSetModel.POSTGRES_PORT,
+            superuser,
+            FENCE_WAIT);
     try {
-      new FailoverExecutor(control, promoter, clock::millis).execute(promote);
+      new FailoverExecutor(control, promoter, clock::millis, fence).execute(promote);
     } catch (Promoter.PromotionFailedException e) {
       // the target stays on record: the next reconcile resumes this promotion
       LOG.warn("{}", e.getMessage());
       events.warning(shard, "PromotionFailed", e.getMessage());
+    } catch (FencePendingException e) {
+      // the target stays on record; the fenced pod going away (an informer event) or the next
+      // probe round reconciles again
+      LOG.info("{}", e.getMessage());
+      return new Outcome(
+          control.current(),
+          new FailoverDecision.Wait(FENCE_PENDING, e.getMessage()),
+          monitor.published(shard));
     }
     return new Outcome(control.current(), promote, monitor.published(shard));
+  }
+
+  private static ShardMonitor.Endpoint endpoint(String shard, Pod pod) {
+    int ordinal = ResourceNames.ordinalOf(shard, pod.getMetadata().getName());
+    String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+    return new ShardMonitor.Endpoint(ordinal, ip);
+  }
+
+  /** How long a probe may take: the probe interval, at most a second. */
+  static Duration probeDeadline(PostgresShard shard) {
+    Duration interval = FailoverSpecs.probeInterval(shard.getSpec());
+    return interval.compareTo(Duration.ofSeconds(1)) < 0 ? interval : Duration.ofSeconds(1);
   }
 
   private static Set<String> readyPods(List<Pod> pods) {
@@ -183,9 +264,7 @@ public final class FailoverStep {
   private ShardMonitor.ProbeFactory probeFactory(PostgresShard shard) {
     // read once per monitor: a probe every second must not cost an API call
     Credentials superuser = superuser(shard);
-    Duration interval = FailoverSpecs.probeInterval(shard.getSpec());
-    Duration timeout =
-        interval.compareTo(Duration.ofSeconds(1)) < 0 ? interval : Duration.ofSeconds(1);
+    Duration timeout = probeDeadline(shard);
     return (pod, endpoint) ->
         new InstanceProbe(
             pod,

@@ -127,6 +127,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresShardReconciler.class);
   private static final long PROMOTED_RECHECK_MILLIS = 200;
 
+  /** How soon objects the API server refused are tried again. */
+  private static final Duration OBJECTS_RETRY = Duration.ofSeconds(10);
+
   /** How soon a reconcile follows one whose status named a primary the state does not know. */
   private static final long STATE_FOLLOW_UP_MILLIS = 100;
 
@@ -218,12 +221,10 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
     try (var log =
         LogContext.shard(shard.getSpec().getClusterName(), shard.getMetadata().getName())) {
       List<SpecProblem> problems = SpecValidator.validateTemplate(shard.getSpec());
-      if (problems.isEmpty()) {
-        Capabilities.put(context, server);
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-      } else {
+      if (!problems.isEmpty()) {
         LOG.warn("spec refused, objects left as they are: {}", problems);
       }
+      // failover first, and on its own: no other object of the shard may hold it back
       FailoverDecision decision = null;
       Optional<ProbeLoops.Snapshot> probed = Optional.empty();
       if (failover.isPresent() && problems.isEmpty()) {
@@ -239,13 +240,37 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         // a switchover that was refused or failed wrote status and annotations
         shard = outcome.shard();
       }
+      String objectsError = null;
+      if (problems.isEmpty()) {
+        Capabilities.put(context, server);
+        try {
+          context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        } catch (RuntimeException e) {
+          if (interrupted(e)) {
+            throw e; // the operator is stopping
+          }
+          // an object the API server refuses (an immutable field, a quota) is reported and retried;
+          // status and the next failover must not wait for it
+          objectsError = rootMessage(e);
+          LOG.warn("objects of the shard not applied: {}", objectsError, e);
+        }
+      }
       MaintenanceStep.Outcome maintenance = null;
       if (maintenanceStep.isPresent() && problems.isEmpty()) {
         maintenance = maintenanceStep.get().run(shard, pods(shard, context));
       }
       ShardObservation seen = observe(shard, context, problems, decision, probed, maintenance);
       PostgresShardStatus status = statusUpdater.update(shard.getStatus(), seen);
+      if (objectsError != null) {
+        notApplied(shard, status, objectsError);
+      }
       UpdateControl<PostgresShard> control = updateStatus(shard, context, status, problems);
+      if (objectsError != null) {
+        return control.rescheduleAfter(OBJECTS_RETRY.toMillis());
+      }
+      if (decision != null && FailoverStep.FENCE_PENDING.equals(decision.reason())) {
+        return control.rescheduleAfter(PROMOTED_RECHECK_MILLIS);
+      }
       if (problems.isEmpty()
           && status.getCurrentPrimary() != null
           && !stateSaysInitialized(shard, context)) {
@@ -264,6 +289,46 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       return control.rescheduleAfter(next.toMillis());
     }
+  }
+
+  /** Ready=False with reason ObjectsNotApplied and the API server's message; an event once. */
+  private void notApplied(PostgresShard shard, PostgresShardStatus status, String message) {
+    PostgresShardStatus previous = shard.getStatus();
+    boolean known =
+        previous != null
+            && Reasons.OBJECTS_NOT_APPLIED.equals(
+                Conditions.reason(previous.getConditions(), Conditions.READY));
+    long generation =
+        shard.getMetadata().getGeneration() == null ? 0 : shard.getMetadata().getGeneration();
+    status.setConditions(
+        Conditions.with(
+            status.getConditions(),
+            generation,
+            java.time.Instant.now(),
+            Conditions.READY,
+            false,
+            Reasons.OBJECTS_NOT_APPLIED,
+            message));
+    if (!known) {
+      events.warning(shard, Reasons.OBJECTS_NOT_APPLIED, message);
+    }
+  }
+
+  private static boolean interrupted(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return Thread.currentThread().isInterrupted();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
   private static List<Pod> pods(PostgresShard shard, Context<PostgresShard> context) {

@@ -141,7 +141,7 @@ final class SwitchoverStep {
         Optional.empty());
   }
 
-  /** Records the outcome in the condition, then removes the request. */
+  /** Records the outcome in the condition, then removes the request (if one was made). */
   private PostgresShard finish(PostgresShard shard, boolean done, String reason, String message) {
     PostgresShardStatus status =
         shard.getStatus() == null ? new PostgresShardStatus() : shard.getStatus();
@@ -158,6 +158,10 @@ final class SwitchoverStep {
             message));
     shard.setStatus(status);
     PostgresShard written = client.resource(shard).updateStatus();
+    if (target(written).isEmpty()) {
+      // a handover of a Terminating primary: nobody asked with the annotation
+      return written;
+    }
     return client
         .resources(PostgresShard.class)
         .inNamespace(written.getMetadata().getNamespace())

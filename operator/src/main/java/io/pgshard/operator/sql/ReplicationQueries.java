@@ -11,8 +11,10 @@ import java.sql.Statement;
 public final class ReplicationQueries {
 
   /**
-   * Role, positions, timeline, identity and the WAL receiver's state. A standby's timeline is the
-   * one it receives on (the checkpoint's lags behind until the next restartpoint).
+   * Role, positions, timeline, identity and the WAL receiver's state. A primary's timeline is the
+   * one of the WAL file it writes; a standby's is the one it receives on, or while it receives
+   * nothing the last checkpoint's, which lags behind until the next restartpoint (the monitor keeps
+   * what it saw while the standby streamed).
    *
    * <p>The last column keeps the configuration current: when the files the shard's config ConfigMap
    * mounts (pg_hba.conf and the included postgresql.conf, updated together by the kubelet) are
@@ -24,7 +26,9 @@ public final class ReplicationQueries {
   static final String OBSERVE =
       """
       SELECT pg_is_in_recovery(),
-             coalesce(r.received_tli, c.timeline_id),
+             CASE WHEN pg_is_in_recovery() THEN coalesce(r.received_tli, c.timeline_id)
+                  ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint
+             END,
              pg_last_wal_receive_lsn()::text,
              pg_last_wal_replay_lsn()::text,
              CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END,

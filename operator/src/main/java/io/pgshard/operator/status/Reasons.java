@@ -20,6 +20,7 @@ public final class Reasons {
   public static final String PENDING = "Pending";
   public static final String MAINTAINED = "Maintained";
   public static final String HASH_RANGES_CHANGED = "HashRangesChanged";
+  public static final String OBJECTS_NOT_APPLIED = "ObjectsNotApplied";
 
   private Reasons() {}
 }

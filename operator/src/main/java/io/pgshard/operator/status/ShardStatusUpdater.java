@@ -3,10 +3,12 @@ package io.pgshard.operator.status;
 import io.pgshard.operator.api.v1alpha1.InstanceStatus;
 import io.pgshard.operator.api.v1alpha1.PartitionStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.api.v1alpha1.PrimaryHistoryStatus;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.failover.InstanceObservation;
 import io.pgshard.operator.failover.Lsn;
 import io.pgshard.operator.failover.ObservedShard;
+import io.pgshard.operator.failover.PrimaryHistory;
 import io.pgshard.operator.model.Labels;
 import java.time.Clock;
 import java.util.Comparator;
@@ -33,6 +35,7 @@ public final class ShardStatusUpdater {
     // failover bookkeeping and partition results belong to their controllers: carried over
     next.setTargetPrimary(prev.getTargetPrimary());
     next.setLastFailover(prev.getLastFailover());
+    next.setLastPrimary(lastPrimary(prev.getLastPrimary(), seen.probed()));
     next.setPartitions(
         seen.partitionTables() == 0
             ? List.of()
@@ -140,6 +143,36 @@ public final class ShardStatusUpdater {
                           p.getTable() + ": " + p.getCount() + " partitions up to " + p.getNewest())
                   .toList()));
     }
+  }
+
+  /**
+   * The failover guards' memory, from the published observation (so it changes no more often than
+   * the instances' positions: at once on a new timeline, else at most every 30 s), else as it was.
+   */
+  static PrimaryHistoryStatus lastPrimary(PrimaryHistoryStatus prev, ObservedShard probed) {
+    if (probed == null
+        || (probed.lastPrimaryLsn() == null
+            && probed.lastPrimaryTimeline() == null
+            && probed.systemIdentifier() == null)) {
+      return prev;
+    }
+    PrimaryHistoryStatus next = new PrimaryHistoryStatus();
+    next.setLsn(probed.lastPrimaryLsn() == null ? null : Lsn.format(probed.lastPrimaryLsn()));
+    next.setTimeline(probed.lastPrimaryTimeline());
+    next.setSystemIdentifier(probed.systemIdentifier());
+    return next;
+  }
+
+  /** What status remembers, for a monitor that starts from nothing (operator restarted). */
+  public static PrimaryHistory history(PostgresShardStatus status) {
+    PrimaryHistoryStatus h = status == null ? null : status.getLastPrimary();
+    if (h == null) {
+      return PrimaryHistory.NONE;
+    }
+    return new PrimaryHistory(
+        h.getLsn() == null ? null : Lsn.parse(h.getLsn()),
+        h.getTimeline(),
+        h.getSystemIdentifier());
   }
 
   /** A new shard waiting for its first instance is bootstrapping, not failing over. */

@@ -111,12 +111,15 @@ cluster_state() {
 }
 
 # A former primary must not start on its old timeline next to the new primary: its WAL past
-# the fork point is rewound away (with pg_rewind, from the primary) before it follows.
+# the fork point is rewound away (with pg_rewind, from the primary) before it follows. The same
+# holds for a standby that received WAL from an old primary past the point where the new one
+# forked off (it diverged): pg_rewind finds out, and does nothing when there is nothing to undo.
+# What happened is left in $PGDATA/pgshard.rejoin for the operator (event and status).
 rejoin() {
   state="$1"
-  log "was a primary (state: $state) and $PGSHARD_RW_HOST answers: rewinding to follow it"
+  log "cluster state: $state; $PGSHARD_RW_HOST answers: rewinding to its history if diverged"
   rm -f "$PGDATA/standby.signal"
-  if [ "$state" != "shut down" ]; then
+  if [ "$state" != "shut down" ] && [ "$state" != "shut down in recovery" ]; then
     # pg_rewind needs a cleanly stopped target: finish crash recovery in single-user mode
     log "finishing crash recovery in single-user mode"
     # with this start's settings: the file left by the last run may name paths that moved
@@ -130,10 +133,18 @@ rejoin() {
     psql -X -q -w -c CHECKPOINT \
       "host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_SUPERUSER dbname=postgres connect_timeout=5" >&2 || true
     if pg_rewind --target-pgdata="$PGDATA" \
-      --source-server="host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_SUPERUSER dbname=postgres connect_timeout=5" >&2; then
-      log "rewind done"
+      --source-server="host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_SUPERUSER dbname=postgres connect_timeout=5" \
+      > "$PGSHARD_RUN_DIR/rewind.log" 2>&1; then
+      cat "$PGSHARD_RUN_DIR/rewind.log" >&2
+      if grep -q "no rewind required" "$PGSHARD_RUN_DIR/rewind.log"; then
+        log "not diverged: no rewind required"
+      else
+        log "rewind done"
+        rejoined rewound
+      fi
       return 0
     fi
+    cat "$PGSHARD_RUN_DIR/rewind.log" >&2
     log "pg_rewind failed (attempt $attempt of 3)"
     attempt=$((attempt + 1))
     sleep 2
@@ -141,6 +152,22 @@ rejoin() {
   log "rewind impossible: discarding the diverged data directory and cloning again"
   rm -rf "$PGDATA"
   clone
+  rejoined recloned
+}
+
+# "<how> <time>" for the operator, which reports it once (event, status.instances[].rejoin).
+rejoined() {
+  printf '%s %s\n' "$1" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$PGDATA/pgshard.rejoin"
+}
+
+# libpq options of the replication connection: timeouts derived from the operator's failure
+# detection (the ConfigMap's standby-conninfo), so a vanished primary is noticed as fast.
+standby_conninfo() {
+  if [ -s "$PGSHARD_CONFIG_DIR/standby-conninfo" ]; then
+    tr -d "\n'" < "$PGSHARD_CONFIG_DIR/standby-conninfo"
+  else
+    printf 'connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=3'
+  fi
 }
 
 # Instance-specific settings, rewritten at every start (a clone carries its source's file).
@@ -152,7 +179,7 @@ hba_file = '$PGSHARD_CONFIG_DIR/pg_hba.conf'
 listen_addresses = '$POD_IP'
 port = $PGPORT
 unix_socket_directories = '$PGSHARD_RUN_DIR'
-primary_conninfo = 'host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_REPLICATION_USER passfile=$PGPASSFILE application_name=$POD_NAME connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=3'
+primary_conninfo = 'host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_REPLICATION_USER passfile=$PGPASSFILE application_name=$POD_NAME $(standby_conninfo)'
 recovery_target_timeline = 'latest'
 CONF
 }
@@ -189,6 +216,12 @@ elif [ ! -f "$PGDATA/backup_label" ]; then
         rejoin "$state"
       else
         log "no primary answers: starting as a standby; the operator decides whether to promote it"
+      fi
+      ;;
+    "shut down in recovery")
+      # a standby that stopped cleanly: rewound only if it diverged (no wait: nothing to fence)
+      if primary_answers; then
+        rejoin "$state"
       fi
       ;;
   esac

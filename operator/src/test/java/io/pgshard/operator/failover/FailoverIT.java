@@ -217,7 +217,12 @@ class FailoverIT {
                       5432,
                       su.get("username"),
                       su.get("password"))),
-              System::currentTimeMillis);
+              System::currentTimeMillis,
+              // the local stand-in for a pod going away: its process has exited
+              p -> {
+                LocalPod pod = s.pod(ResourceNames.ordinalOf(SHARD, p));
+                return pod == null || !pod.isAlive();
+              });
     }
 
     /** Observes and decides until the policy says promote; does not act. */

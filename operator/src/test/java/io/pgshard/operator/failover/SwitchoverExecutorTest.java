@@ -34,7 +34,7 @@ class SwitchoverExecutorTest {
         }
 
         @Override
-        public void deletePod(String pod) {
+        public void deletePod(String pod, boolean immediately) {
           steps.add("delete " + pod);
         }
 

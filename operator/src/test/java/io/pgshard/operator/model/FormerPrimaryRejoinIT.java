@@ -9,6 +9,7 @@ import io.pgshard.operator.testing.LocalShard;
 import io.pgshard.operator.testing.LocalShards;
 import io.pgshard.operator.testing.OsUser;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -44,7 +45,7 @@ class FormerPrimaryRejoinIT {
 
     assertFollowsTheNewPrimary(s);
     assertThat(old.log())
-        .contains("rewinding to follow it")
+        .contains("rewinding to its history if diverged")
         .contains("single-user mode")
         .contains("rewind done");
   }
@@ -132,6 +133,63 @@ class FormerPrimaryRejoinIT {
     try (Connection standby = s.superuser(1, "postgres")) {
       assertThat(single(standby, "SELECT pg_is_in_recovery()")).isEqualTo("t");
     }
+  }
+
+  /**
+   * A standby that received WAL the new primary never had (rows 101-200 reached it, not the standby
+   * that was promoted) diverged: when it restarts it is rewound to the new primary's history, and
+   * says so in {@code pgshard.rejoin} for the operator.
+   */
+  @Test
+  void aStandbyThatDivergedIsRewoundWhenItRestarts() throws Exception {
+    LocalShard s = shards.withPrimaryAndStandbys(2);
+    execute(
+        s,
+        0,
+        "CREATE TABLE items (id int PRIMARY KEY)",
+        "INSERT INTO items SELECT generate_series(1, 100)");
+    for (int standby : new int[] {1, 2}) {
+      try (Connection db = s.superuser(standby, "app")) {
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> single(db, "SELECT count(*) FROM items"), "100"::equals);
+      }
+    }
+    s.pod(2).close();
+    execute(s, 0, "INSERT INTO items SELECT generate_series(101, 200)");
+    try (Connection db = s.superuser(1, "app")) {
+      await().atMost(TIMEOUT).until(() -> single(db, "SELECT count(*) FROM items"), "200"::equals);
+    }
+    s.pod(1).close();
+    s.pod(0).kill();
+    LocalPod promoted = s.startInstance(2, true, 2);
+    s.awaitReady(promoted, 2);
+    s.promote(2);
+    execute(s, 2, "INSERT INTO items SELECT generate_series(1000, 1009)");
+
+    LocalPod diverged = s.startInstance(1, true, 2);
+    s.awaitReady(diverged, 1);
+
+    try (Connection db = s.superuser(1, "app")) {
+      assertThat(single(db, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+      await().atMost(TIMEOUT).until(() -> single(db, "SELECT count(*) FROM items"), "110"::equals);
+      assertThat(single(db, "SELECT count(*) FROM items WHERE id BETWEEN 101 AND 200"))
+          .as("the rows only the old history had are gone")
+          .isEqualTo("0");
+    }
+    assertThat(diverged.log()).contains("state: shut down in recovery").contains("rewind done");
+    assertThat(Files.readString(s.dataDirectory(1).resolve("pgshard.rejoin")))
+        .startsWith("rewound ");
+  }
+
+  @Test
+  void aCleanlyStoppedStandbyThatDidNotDivergeIsLeftAsItIs() throws Exception {
+    LocalShard s = shards.withPrimaryAndStandbys(1);
+    s.pod(1).close();
+    LocalPod again = s.startInstance(1, true, 0);
+    s.awaitReady(again, 1);
+    assertThat(again.log()).contains("no rewind required").doesNotContain("rewind done");
+    assertThat(s.dataDirectory(1).resolve("pgshard.rejoin")).doesNotExist();
   }
 
   /**

@@ -49,9 +49,16 @@ class ShardObjectsTest {
   }
 
   @Test
-  void theConfigConfigMapCarriesTheIncludeHbaAndTheScript() {
+  void theConfigConfigMapCarriesTheIncludeHbaAndTheScripts() {
     ConfigMap config = ShardConfigMaps.config(shard, "streaming_replica");
-    assertThat(config.getData()).containsOnlyKeys("postgresql.conf", "pg_hba.conf", "run.sh");
+    assertThat(config.getData())
+        .containsOnlyKeys(
+            "postgresql.conf", "pg_hba.conf", "run.sh", "prestop.sh", "standby-conninfo");
+    assertThat(config.getData().get("standby-conninfo"))
+        .as("probeInterval 1s x failureThreshold 3")
+        .contains("tcp_user_timeout=3000", "keepalives_idle=1");
+    assertThat(config.getData().get("postgresql.conf"))
+        .contains("wal_receiver_timeout = '3000ms'", "wal_sender_timeout = '3000ms'");
     assertThat(config.getData().get("run.sh")).startsWith("#!/bin/sh").contains("pg_basebackup");
     assertThat(config.getData().get("pg_hba.conf")).contains("\"streaming_replica\"");
   }

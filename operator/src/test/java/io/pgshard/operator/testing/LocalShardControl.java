@@ -63,7 +63,7 @@ public final class LocalShardControl implements ShardControl {
   }
 
   @Override
-  public void deletePod(String pod) {
+  public void deletePod(String pod, boolean immediately) {
     LocalPod process = shard.pod(ResourceNames.ordinalOf(shardName, pod));
     if (process != null && process.isAlive()) {
       process.close();

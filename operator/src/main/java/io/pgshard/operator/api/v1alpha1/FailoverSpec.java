@@ -17,7 +17,7 @@ public class FailoverSpec {
 
   @JsonPropertyDescription("How often the operator probes every instance (for example 500ms, 1s).")
   @Default("1s")
-  @Pattern("^[0-9]+(ms|s|m)$")
+  @Pattern("^[1-9][0-9]*(ms|s|m)$")
   private String probeInterval = "1s";
 
   @JsonPropertyDescription("Consecutive failed probes of the primary before failover starts.")

@@ -39,6 +39,11 @@ public class PostgresShardStatus {
   @JsonPropertyDescription("The last failover.")
   private FailoverRecord lastFailover;
 
+  @JsonPropertyDescription(
+      "What the failover guards know of the last primary (WAL position, timeline, system"
+          + " identifier), so that they hold across operator restarts.")
+  private PrimaryHistoryStatus lastPrimary;
+
   @JsonPropertyDescription("Partition maintenance per table.")
   private List<PartitionStatus> partitions = new ArrayList<>();
 
@@ -115,6 +120,14 @@ public class PostgresShardStatus {
 
   public void setLastFailover(FailoverRecord lastFailover) {
     this.lastFailover = lastFailover;
+  }
+
+  public PrimaryHistoryStatus getLastPrimary() {
+    return lastPrimary;
+  }
+
+  public void setLastPrimary(PrimaryHistoryStatus lastPrimary) {
+    this.lastPrimary = lastPrimary;
   }
 
   public List<PartitionStatus> getPartitions() {

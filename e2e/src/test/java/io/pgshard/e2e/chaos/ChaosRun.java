@@ -1,0 +1,382 @@
+package io.pgshard.e2e.chaos;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.e2e.harness.ControlPlaneCluster;
+import io.pgshard.operator.api.v1alpha1.FailoverRecord;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.ReplicationMode;
+import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import io.pgshard.operator.model.Labels;
+import io.pgshard.operator.model.ResourceNames;
+import io.pgshard.operator.testing.Jdbc;
+import io.pgshard.operator.testing.Samples;
+import io.pgshard.operator.testing.SecretValues;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One chaos run on the real control plane (the chart's operator, two replicas with leader election,
+ * the process kubelet as the node): a shard of a primary and two standbys, {@link ChaosClient}
+ * writing through the pooler, {@link SplitBrainWatch} polling every instance, and trials that each
+ * inject one {@link Fault} at a random moment and measure what a client and a DBA would.
+ */
+final class ChaosRun implements AutoCloseable {
+
+  static final String NS = "chaos";
+  static final String CLUSTER = "chaos";
+  static final String SHARD = ResourceNames.shard(CLUSTER, 0);
+  static final int INSTANCES = 3;
+  static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  /** A frozen pod is thawed (a partition healed) this long after the fault. */
+  static final Duration THAW_AFTER = Duration.ofSeconds(8);
+
+  /**
+   * One trial. {@code recoverySeconds}: fault to the first acknowledged write that started after
+   * it. {@code lost}: acknowledged writes (since the run began) missing on the primary afterwards.
+   * {@code splitBrain}: rounds of the watch in which two instances acknowledged a write. {@code
+   * rejoinSeconds}: fault to every instance running and streaming again. {@code primaries}: how
+   * many instances run as primary afterwards.
+   */
+  record Trial(
+      Fault fault,
+      int number,
+      double recoverySeconds,
+      int lost,
+      int splitBrain,
+      double rejoinSeconds,
+      int primaries,
+      String from,
+      String to) {}
+
+  private final ControlPlaneCluster cluster;
+  private final KubernetesClient client;
+  private final ChaosClient app;
+  private final SplitBrainWatch watch;
+  private final Map<String, String> superuser;
+  private final Random random;
+  private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+
+  private ChaosRun(ControlPlaneCluster cluster, String mode, long seed) throws Exception {
+    this.cluster = cluster;
+    this.client = cluster.client();
+    this.random = new Random(seed);
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    ShardedCluster manifest = Samples.cluster(client, "minimal.yaml");
+    manifest.getMetadata().setName(CLUSTER);
+    manifest.getMetadata().setNamespace(NS);
+    manifest.getSpec().setShards(1);
+    manifest.getSpec().setReplicas(INSTANCES - 1);
+    if ("sync".equals(mode)) {
+      manifest.getSpec().getReplication().setMode(ReplicationMode.SYNC);
+      manifest.getSpec().getReplication().setSyncReplicas(1);
+    }
+    client.resource(manifest).create();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () ->
+                "Ready"
+                    .equals(
+                        client
+                            .resources(ShardedCluster.class)
+                            .inNamespace(NS)
+                            .withName(CLUSTER)
+                            .get()
+                            .getStatus()
+                            .getPhase()));
+    Map<String, String> app = credentials(ResourceNames.appSecret(CLUSTER));
+    this.superuser = credentials(ResourceNames.superuserSecret(CLUSTER));
+    this.app =
+        new ChaosClient(
+            cluster.serviceAddress(NS, ResourceNames.pooler(SHARD)),
+            app.get("username"),
+            app.get("password"));
+    this.watch = new SplitBrainWatch(this::addresses, app.get("username"), app.get("password"));
+  }
+
+  static ChaosRun start(ControlPlaneCluster cluster, String mode, long seed) throws Exception {
+    return new ChaosRun(cluster, mode, seed);
+  }
+
+  Trial trial(Fault fault, int number) throws Exception {
+    awaitSteady();
+    int acked = app.acknowledgedCount();
+    await().atMost(TIMEOUT).until(() -> app.acknowledgedCount() >= acked + 50);
+    Thread.sleep(random.nextInt(1000)); // a random moment
+    String old = primary();
+    int splitBefore = watch.moments();
+    long faultAt = System.nanoTime();
+    Runnable after = inject(fault, old);
+    try {
+      await()
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> app.firstAckStartedAfter(faultAt).isPresent());
+      double recovery = (app.firstAckStartedAfter(faultAt).getAsLong() - faultAt) / 1e9;
+      if (fault.movesPrimary()) {
+        await()
+            .atMost(TIMEOUT)
+            .ignoreExceptions()
+            .until(() -> primary() != null && !old.equals(primary()));
+      }
+      after.run();
+      awaitSteady();
+      double rejoin = (System.nanoTime() - faultAt) / 1e9;
+      String now = primary();
+      int lost;
+      try (Connection db = connect(now)) {
+        lost = missing(db, app.acknowledged());
+      }
+      return new Trial(
+          fault,
+          number,
+          recovery,
+          lost,
+          watch.moments() - splitBefore,
+          rejoin,
+          primariesRunning(),
+          old,
+          now);
+    } finally {
+      after.run();
+    }
+  }
+
+  /**
+   * Injects {@code fault}; returns what undoes it (thaw, heal, restart an operator), safe to run
+   * more than once.
+   */
+  private Runnable inject(Fault fault, String old) throws Exception {
+    switch (fault) {
+      case KILL9 -> {
+        cluster.kubelet().kill(NS, old);
+        return () -> {};
+      }
+      case FREEZE -> {
+        return freeze(old);
+      }
+      case STANDBY_FREEZE -> {
+        List<String> standbys = pods().stream().filter(p -> !p.equals(old)).toList();
+        return freeze(standbys.get(random.nextInt(standbys.size())));
+      }
+      case PARTITION -> {
+        Partition cut = Partition.cut(cluster.kubelet().podIp(NS, old));
+        later.schedule(cut::heal, THAW_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        return cut::heal;
+      }
+      case OPERATOR_KILL -> {
+        int leader = cluster.leaderReplica();
+        cluster.kubelet().kill(NS, old);
+        Thread.sleep(random.nextInt(1500));
+        cluster.operator(leader).kill();
+        return once(() -> cluster.startOperator(leader));
+      }
+      case CANDIDATE_KILL -> {
+        FailoverRecord before = shard().getStatus().getLastFailover();
+        cluster.kubelet().kill(NS, old);
+        String candidate = awaitCandidate(before);
+        if (candidate != null) {
+          cluster.kubelet().kill(NS, candidate);
+        }
+        return () -> {};
+      }
+      default -> throw new IllegalArgumentException(fault.id);
+    }
+  }
+
+  private Runnable freeze(String pod) {
+    cluster.kubelet().signal(NS, pod, "STOP");
+    Runnable thaw = once(() -> cluster.kubelet().signal(NS, pod, "CONT"));
+    later.schedule(thaw, THAW_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+    return thaw;
+  }
+
+  private static Runnable once(Runnable action) {
+    boolean[] done = {false};
+    return () -> {
+      synchronized (done) {
+        if (!done[0]) {
+          done[0] = true;
+          action.run();
+        }
+      }
+    };
+  }
+
+  /** The promotion target once the operator records it (or the new primary, if it was quicker). */
+  private String awaitCandidate(FailoverRecord before) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        PostgresShard s = shard();
+        if (s.getStatus().getTargetPrimary() != null) {
+          return s.getStatus().getTargetPrimary();
+        }
+        FailoverRecord last = s.getStatus().getLastFailover();
+        if (last != null && !Objects.equals(json(last), json(before))) {
+          return last.getTo();
+        }
+      } catch (RuntimeException e) {
+        // look again
+      }
+      Thread.sleep(10);
+    }
+    return null;
+  }
+
+  private static String json(FailoverRecord r) {
+    return r == null ? "" : r.getTo() + "@" + r.getPromotedAt();
+  }
+
+  /** One labelled primary, every instance ready and streaming from it. */
+  private void awaitSteady() {
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              String p = primary();
+              return p != null && ready() == INSTANCES && streaming(p) == INSTANCES - 1;
+            });
+  }
+
+  String primary() {
+    return instances().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> Labels.ROLE_PRIMARY.equals(p.getMetadata().getLabels().get(Labels.ROLE)))
+        .map(p -> p.getMetadata().getName())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private long ready() {
+    return instances().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(
+            p ->
+                p.getStatus() != null
+                    && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+        .count();
+  }
+
+  private int streaming(String primary) throws Exception {
+    try (Connection db = connect(primary);
+        Statement st = db.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private int primariesRunning() {
+    int n = 0;
+    for (String pod : pods()) {
+      try (Connection db = connect(pod);
+          Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+        rs.next();
+        n += rs.getBoolean(1) ? 0 : 1;
+      } catch (Exception e) {
+        // not running: not a primary
+      }
+    }
+    return n;
+  }
+
+  private List<String> pods() {
+    return instances().stream().map(p -> p.getMetadata().getName()).sorted().toList();
+  }
+
+  private Map<String, String> addresses() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < INSTANCES; i++) {
+      String pod = ResourceNames.pod(SHARD, i);
+      out.put(pod, cluster.kubelet().podIp(NS, pod));
+    }
+    return out;
+  }
+
+  private List<Pod> instances() {
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabels(Labels.instanceSelector(CLUSTER, SHARD))
+        .list()
+        .getItems();
+  }
+
+  PostgresShard shard() {
+    return client.resources(PostgresShard.class).inNamespace(NS).withName(SHARD).get();
+  }
+
+  private Connection connect(String pod) throws Exception {
+    return Jdbc.connect(
+        cluster.kubelet().podIp(NS, pod),
+        5432,
+        superuser.get("username"),
+        superuser.get("password"),
+        "app",
+        2,
+        10);
+  }
+
+  private static int missing(Connection db, List<Long> ids) throws Exception {
+    Array array = db.createArrayOf("bigint", ids.toArray());
+    try (PreparedStatement st =
+        db.prepareStatement(
+            "SELECT count(*) FROM unnest(?::bigint[]) x"
+                + " WHERE NOT EXISTS (SELECT 1 FROM chaos_acks WHERE id = x)")) {
+      st.setArray(1, array);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private Map<String, String> credentials(String secret) {
+    return SecretValues.credentials(client, NS, List.of(secret)).get(secret);
+  }
+
+  /** The operator replicas' logs, for a report on a failed run. */
+  String operatorLogs() {
+    return cluster.operatorLogs();
+  }
+
+  @Override
+  public void close() throws Exception {
+    later.shutdownNow();
+    watch.close();
+    app.close();
+  }
+
+  static Path root() {
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+}
