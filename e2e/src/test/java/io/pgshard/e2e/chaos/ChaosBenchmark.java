@@ -44,9 +44,11 @@ class ChaosBenchmark {
             ChaosClient.THREADS,
             seed);
     Path root = Directories.newRoot("pgchaos");
+    Diagnostics diagnostics = new Diagnostics();
     try (ControlPlaneCluster cluster =
             ControlPlaneCluster.start(root, Map.of(), line -> System.out.println(line));
         ChaosRun run = ChaosRun.start(cluster, mode, seed)) {
+      diagnostics.run = run;
       for (Fault fault : faults) {
         if (fault == Fault.PARTITION && Partition.unavailable() != null) {
           skipped.put(fault, Partition.unavailable());
@@ -63,6 +65,7 @@ class ChaosBenchmark {
       }
     } catch (Exception | AssertionError e) {
       write(report, header + render(mode, results, skipped) + "run stopped: " + e + "\n");
+      System.out.println(diagnostics);
       throw e;
     } finally {
       Directories.delete(root);
@@ -70,6 +73,16 @@ class ChaosBenchmark {
     String text = header + render(mode, results, skipped);
     write(report, text);
     System.out.print(text);
+  }
+
+  /** What a failed run prints: the API's view of the shard and both operators' logs. */
+  static final class Diagnostics {
+    ChaosRun run;
+
+    @Override
+    public String toString() {
+      return run == null ? "" : run.diagnostics();
+    }
   }
 
   static String render(

@@ -28,6 +28,7 @@ final class ChaosClient implements AutoCloseable {
   private final String password;
   private final AtomicLong ids = new AtomicLong();
   private final List<Ack> acks = new CopyOnWriteArrayList<>();
+  private final List<String> errors = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stopped;
 
@@ -68,6 +69,7 @@ final class ChaosClient implements AutoCloseable {
         acks.add(new Ack(id, started, System.nanoTime()));
         Thread.sleep(5);
       } catch (SQLException e) {
+        errors.add(e.getMessage());
         close(db);
         db = null;
         sleep(50);
@@ -77,6 +79,11 @@ final class ChaosClient implements AutoCloseable {
       }
     }
     close(db);
+  }
+
+  /** Every error a client thread saw (connect, statement or commit). */
+  List<String> errors() {
+    return List.copyOf(errors);
   }
 
   List<Long> acknowledged() {

@@ -129,13 +129,16 @@ final class ChaosRun implements AutoCloseable {
     String old = primary();
     int splitBefore = watch.moments();
     long faultAt = System.nanoTime();
-    Runnable after = inject(fault, old);
+    Injected injected = inject(fault, old);
+    Runnable after = injected.undo();
     try {
+      // a write that started before the fault took hold (a signal takes a few ms) does not count
+      long effective = injected.effectiveAt();
       await()
           .atMost(TIMEOUT)
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> app.firstAckStartedAfter(faultAt).isPresent());
-      double recovery = (app.firstAckStartedAfter(faultAt).getAsLong() - faultAt) / 1e9;
+          .until(() -> app.firstAckStartedAfter(effective).isPresent());
+      double recovery = (app.firstAckStartedAfter(effective).getAsLong() - faultAt) / 1e9;
       if (fault.movesPrimary()) {
         await()
             .atMost(TIMEOUT)
@@ -165,43 +168,48 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
-  /**
-   * Injects {@code fault}; returns what undoes it (thaw, heal, restart an operator), safe to run
-   * more than once.
-   */
-  private Runnable inject(Fault fault, String old) throws Exception {
+  /** When the fault had taken hold, and what undoes it (safe to run more than once). */
+  record Injected(long effectiveAt, Runnable undo) {}
+
+  /** Injects {@code fault} into the shard whose primary is {@code old}. */
+  private Injected inject(Fault fault, String old) throws Exception {
     switch (fault) {
       case KILL9 -> {
         cluster.kubelet().kill(NS, old);
-        return () -> {};
+        return new Injected(System.nanoTime(), () -> {});
       }
       case FREEZE -> {
-        return freeze(old);
+        Runnable thaw = freeze(old);
+        return new Injected(System.nanoTime(), thaw);
       }
       case STANDBY_FREEZE -> {
         List<String> standbys = pods().stream().filter(p -> !p.equals(old)).toList();
-        return freeze(standbys.get(random.nextInt(standbys.size())));
+        Runnable thaw = freeze(standbys.get(random.nextInt(standbys.size())));
+        return new Injected(System.nanoTime(), thaw);
       }
       case PARTITION -> {
         Partition cut = Partition.cut(cluster.kubelet().podIp(NS, old));
+        long at = System.nanoTime();
         later.schedule(cut::heal, THAW_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-        return cut::heal;
+        return new Injected(at, cut::heal);
       }
       case OPERATOR_KILL -> {
         int leader = cluster.leaderReplica();
         cluster.kubelet().kill(NS, old);
+        long at = System.nanoTime();
         Thread.sleep(random.nextInt(1500));
         cluster.operator(leader).kill();
-        return once(() -> cluster.startOperator(leader));
+        return new Injected(at, once(() -> cluster.startOperator(leader)));
       }
       case CANDIDATE_KILL -> {
         FailoverRecord before = shard().getStatus().getLastFailover();
         cluster.kubelet().kill(NS, old);
+        long at = System.nanoTime();
         String candidate = awaitCandidate(before);
         if (candidate != null) {
           cluster.kubelet().kill(NS, candidate);
         }
-        return () -> {};
+        return new Injected(at, () -> {});
       }
       default -> throw new IllegalArgumentException(fault.id);
     }
@@ -331,6 +339,29 @@ final class ChaosRun implements AutoCloseable {
         .getItems();
   }
 
+  /** The errors the writing client has seen so far. */
+  List<String> clientErrors() {
+    return app.errors();
+  }
+
+  /** Waits until one primary is labelled and every instance is ready and streaming from it. */
+  void steady() {
+    awaitSteady();
+  }
+
+  /** Waits until the client has {@code more} acknowledged writes more than now. */
+  void awaitWrites(int more) {
+    int acked = app.acknowledgedCount();
+    await().atMost(TIMEOUT).until(() -> app.acknowledgedCount() >= acked + more);
+  }
+
+  /** Acknowledged writes (since the run began) the current primary does not have. */
+  int lostWrites() throws Exception {
+    try (Connection db = connect(primary())) {
+      return missing(db, app.acknowledged());
+    }
+  }
+
   PostgresShard shard() {
     return client.resources(PostgresShard.class).inNamespace(NS).withName(SHARD).get();
   }
@@ -364,9 +395,13 @@ final class ChaosRun implements AutoCloseable {
     return SecretValues.credentials(client, NS, List.of(secret)).get(secret);
   }
 
-  /** The operator replicas' logs, for a report on a failed run. */
-  String operatorLogs() {
-    return cluster.operatorLogs();
+  /** The shard and its pods as the API sees them, and the operator replicas' logs. */
+  String diagnostics() {
+    return cluster.kubectl("get", "postgresshards,pods", "-n", NS, "-o", "yaml").output()
+        + "\n"
+        + cluster.kubectl("get", "events", "-n", NS).output()
+        + "\n"
+        + cluster.operatorLogs();
   }
 
   @Override

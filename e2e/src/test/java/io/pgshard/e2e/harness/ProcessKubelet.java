@@ -220,7 +220,7 @@ public final class ProcessKubelet implements AutoCloseable {
     for (String container : runner.containerNames()) {
       LocalPod process = runner.process(container);
       if (process != null && process.isAlive()) {
-        process.signalGroup(signal);
+        process.signalTree(signal);
       }
     }
     return true;

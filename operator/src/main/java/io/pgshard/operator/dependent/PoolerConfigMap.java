@@ -25,6 +25,6 @@ public class PoolerConfigMap extends CRUDKubernetesDependentResource<ConfigMap, 
   }
 
   static ConfigMap build(PostgresShard shard) {
-    return PoolerConfigMapModel.desired(shard, shard.getSpec().getSecrets().getSuperuserName());
+    return PoolerConfigMapModel.desired(shard, shard.getSpec().getSecrets().poolerAdminUser());
   }
 }

@@ -47,7 +47,9 @@ public final class FailoverPolicy {
             null,
             0,
             "PromotionRecorded",
-            shard.targetPrimary() + " was promoted and labelled; recording it");
+            shard.targetPrimary()
+                + " was promoted and labelled but the promotion was not recorded then (which"
+                + " instance it replaced is not known); recording it now");
       }
       // not running as primary any more: decide afresh; a new promotion replaces the target
     }

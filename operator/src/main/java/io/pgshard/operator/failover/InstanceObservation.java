@@ -9,6 +9,8 @@ package io.pgshard.operator.failover;
  * @param currentLsn a primary's current WAL write position
  * @param streaming a standby's WAL receiver is in state {@code streaming}
  * @param upstreamHost the host its WAL receiver is connected to (to tell who it streams from)
+ * @param rejoin what the instance's last start did to rejoin the primary's history, from its {@code
+ *     pgshard.rejoin} file ({@code "rewound <time>"}, {@code "recloned <time>"}), or null
  * @param refused the connection was refused: no postmaster listens at the address (it is down, and
  *     every instance starts again as a standby), unlike a timeout (frozen or cut off)
  */
@@ -24,7 +26,37 @@ public record InstanceObservation(
     boolean streaming,
     String upstreamHost,
     String systemIdentifier,
-    boolean refused) {
+    boolean refused,
+    String rejoin) {
+
+  public InstanceObservation(
+      String pod,
+      int ordinal,
+      boolean reachable,
+      Boolean inRecovery,
+      Long timeline,
+      Long receiveLsn,
+      Long replayLsn,
+      Long currentLsn,
+      boolean streaming,
+      String upstreamHost,
+      String systemIdentifier,
+      boolean refused) {
+    this(
+        pod,
+        ordinal,
+        reachable,
+        inRecovery,
+        timeline,
+        receiveLsn,
+        replayLsn,
+        currentLsn,
+        streaming,
+        upstreamHost,
+        systemIdentifier,
+        refused,
+        null);
+  }
 
   public InstanceObservation(
       String pod,
@@ -78,7 +110,8 @@ public record InstanceObservation(
         streaming,
         upstreamHost,
         systemIdentifier,
-        refused);
+        refused,
+        rejoin);
   }
 
   public boolean isPrimary() {

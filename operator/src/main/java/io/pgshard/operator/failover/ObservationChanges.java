@@ -34,7 +34,8 @@ public final class ObservationChanges {
       Long timeline,
       boolean streaming,
       String upstreamHost,
-      String systemIdentifier) {}
+      String systemIdentifier,
+      String rejoin) {}
 
   private static List<Shape> shape(ObservedShard shard) {
     return shard.instances().stream()
@@ -47,7 +48,8 @@ public final class ObservationChanges {
                     i.timeline(),
                     i.streaming(),
                     i.upstreamHost(),
-                    i.systemIdentifier()))
+                    i.systemIdentifier(),
+                    i.rejoin()))
         .sorted(Comparator.comparing(Shape::pod))
         .toList();
   }

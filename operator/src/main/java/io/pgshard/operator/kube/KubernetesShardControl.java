@@ -82,21 +82,30 @@ public final class KubernetesShardControl implements ShardControl {
     deleted.add(pod);
   }
 
+  /**
+   * Labels {@code pod} primary and every other instance replica. A pod being deleted keeps its
+   * labels (its successor is labelled when it appears); only its primary label is taken off, so the
+   * rw Service never has two endpoints.
+   */
   @Override
   public void labelPrimary(String pod) {
     for (Pod p : pods) {
       String name = p.getMetadata().getName();
       if (!name.equals(pod) && Labels.ROLE_PRIMARY.equals(role(p))) {
-        setRole(name, Labels.ROLE_REPLICA);
+        setRole(name, deleting(p) ? null : Labels.ROLE_REPLICA);
       }
     }
     setRole(pod, Labels.ROLE_PRIMARY);
     for (Pod p : pods) {
       String name = p.getMetadata().getName();
-      if (!name.equals(pod) && role(p) == null) {
+      if (!name.equals(pod) && role(p) == null && !deleting(p)) {
         setRole(name, Labels.ROLE_REPLICA);
       }
     }
+  }
+
+  private static boolean deleting(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() != null;
   }
 
   @Override
@@ -131,23 +140,31 @@ public final class KubernetesShardControl implements ShardControl {
     if (deleted.contains(pod) || (current != null && Objects.equals(role(current), role))) {
       return;
     }
-    try {
-      client
-          .pods()
-          .inNamespace(namespace())
-          .withName(pod)
-          .edit(
-              p -> {
-                if (role == null) {
-                  p.getMetadata().getLabels().remove(Labels.ROLE);
-                } else {
-                  p.getMetadata().getLabels().put(Labels.ROLE, role);
-                }
-                return p;
-              });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-        throw e;
+    // the kubelet writes a pod's status all the time (a Terminating one especially): a conflict
+    // is retried on the pod as it is now
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .pods()
+            .inNamespace(namespace())
+            .withName(pod)
+            .edit(
+                p -> {
+                  if (role == null) {
+                    p.getMetadata().getLabels().remove(Labels.ROLE);
+                  } else {
+                    p.getMetadata().getLabels().put(Labels.ROLE, role);
+                  }
+                  return p;
+                });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+          return;
+        }
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= 5) {
+          throw e;
+        }
       }
     }
   }

@@ -31,14 +31,27 @@ public final class SchemaBootstrap {
   private SchemaBootstrap() {}
 
   /**
-   * @param source names the script in the ledger (ConfigMap name and key)
-   * @param owner the role that will own what the script creates
+   * Creates the ledger and lets {@code owner} use it. {@code superuser}: a connection of the
+   * superuser to the application database.
    */
-  public static Outcome apply(Connection db, String source, String script, String owner) {
+  public static void prepare(Connection superuser, String owner) throws SQLException {
+    superuser.setAutoCommit(true);
+    SchemaStatements.ensureLedger(superuser);
+    SchemaStatements.grantLedger(superuser, owner);
+  }
+
+  /**
+   * Applies {@code script} in a session authenticated as the database owner ({@code db}): what it
+   * creates is the owner's, and it can do nothing the owner may not (no {@code RESET ROLE} back to
+   * a superuser, there is none in this session). {@link #prepare} must have run.
+   *
+   * @param source names the script in the ledger (ConfigMap name and key)
+   */
+  public static Outcome apply(Connection db, String source, String script) {
     String sha = sha256(script);
     try {
       db.setAutoCommit(true);
-      SchemaStatements.ensureLedger(db);
+      String owner = SchemaStatements.sessionUser(db);
       Optional<String> recorded = SchemaStatements.applied(db, source);
       if (recorded.isPresent()) {
         return new Outcome(
@@ -49,7 +62,6 @@ public final class SchemaBootstrap {
       }
       List<SqlScript.Statement> statements = SqlScript.split(script);
       db.setAutoCommit(false);
-      SchemaStatements.setRole(db, owner);
       for (int i = 0; i < statements.size(); i++) {
         SqlScript.Statement statement = statements.get(i);
         try {
@@ -69,7 +81,6 @@ public final class SchemaBootstrap {
                   + e.getMessage());
         }
       }
-      SchemaStatements.resetRole(db);
       SchemaStatements.record(db, source, sha);
       db.commit();
       db.setAutoCommit(true);

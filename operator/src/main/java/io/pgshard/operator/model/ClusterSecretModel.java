@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The cluster Secrets pgshard generates when a user has not created them: superuser, replication
- * and application owner, each {@code kubernetes.io/basic-auth} with a random password.
+ * The cluster Secrets pgshard generates when a user has not created them: superuser, replication,
+ * application owner and the poolers' admin console user, each {@code kubernetes.io/basic-auth} with
+ * a random password.
  */
 public final class ClusterSecretModel {
 
@@ -17,17 +18,25 @@ public final class ClusterSecretModel {
   public static final String PASSWORD = "password";
   public static final String SUPERUSER_NAME = "postgres";
   public static final String REPLICATION_USER_NAME = "streaming_replica";
+
+  /**
+   * PgBouncer's admin console user: it exists only in the poolers' auth file (it is no PostgreSQL
+   * role), so the console never needs the superuser's password.
+   */
+  public static final String POOLER_ADMIN_NAME = "pooler_admin";
+
   public static final int PASSWORD_LENGTH = 32;
 
   /** Letters and digits only: safe in URIs, pgpass files and shell without escaping. */
   private static final String ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-  /** Which of the three Secrets. */
+  /** Which of the Secrets. */
   public enum Kind {
     SUPERUSER,
     REPLICATION,
-    APP
+    APP,
+    POOLER_ADMIN
   }
 
   private ClusterSecretModel() {}
@@ -38,6 +47,7 @@ public final class ClusterSecretModel {
       case SUPERUSER -> ResourceNames.superuserSecret(c);
       case REPLICATION -> ResourceNames.replicationSecret(c);
       case APP -> ResourceNames.appSecret(c);
+      case POOLER_ADMIN -> ResourceNames.poolerAdminSecret(c);
     };
   }
 
@@ -46,6 +56,7 @@ public final class ClusterSecretModel {
       case SUPERUSER -> SUPERUSER_NAME;
       case REPLICATION -> REPLICATION_USER_NAME;
       case APP -> cluster.getSpec().getDatabase().getOwner();
+      case POOLER_ADMIN -> POOLER_ADMIN_NAME;
     };
   }
 

@@ -13,7 +13,7 @@ public final class PoolerConfigMapModel {
 
   private PoolerConfigMapModel() {}
 
-  /** {@code adminUser} (the superuser's name) may use PgBouncer's admin console. */
+  /** {@code adminUser} (the pooler admin's name) may use PgBouncer's admin console. */
   public static ConfigMap desired(PostgresShard shard, String adminUser) {
     ShardNaming n = ShardNaming.of(shard);
     Map<String, String> data = new TreeMap<>();

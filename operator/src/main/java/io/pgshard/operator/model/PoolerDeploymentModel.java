@@ -107,8 +107,10 @@ public final class PoolerDeploymentModel {
         ContainerParts.plain("PGSHARD_RUN_DIR", RUN_MOUNT),
         ContainerParts.secretRef("PGSHARD_APP_USER", secrets.getApp(), "username"),
         ContainerParts.secretRef("PGSHARD_APP_PASSWORD", secrets.getApp(), "password"),
-        ContainerParts.secretRef("PGSHARD_SUPERUSER", secrets.getSuperuser(), "username"),
-        ContainerParts.secretRef("PGSHARD_SUPERUSER_PASSWORD", secrets.getSuperuser(), "password"));
+        ContainerParts.secretRef(
+            "PGSHARD_POOLER_ADMIN_USER", secrets.poolerAdminSecret(), "username"),
+        ContainerParts.secretRef(
+            "PGSHARD_POOLER_ADMIN_PASSWORD", secrets.poolerAdminSecret(), "password"));
   }
 
   private static Probe tcpProbe(int periodSeconds, int failureThreshold) {

@@ -28,6 +28,7 @@ public final class PostgresShardModel {
     secrets.setSuperuser(ResourceNames.superuserSecret(clusterName));
     secrets.setReplication(ResourceNames.replicationSecret(clusterName));
     secrets.setApp(ResourceNames.appSecret(clusterName));
+    secrets.setPoolerAdmin(ResourceNames.poolerAdminSecret(clusterName));
     spec.setSecrets(secrets);
 
     PostgresShard shard = new PostgresShard();

@@ -68,6 +68,11 @@ public final class ResourceNames {
     return shard + "-pooler";
   }
 
+  /** The Secret of the PgBouncer admin console's user (not a PostgreSQL role). */
+  public static String poolerAdminSecret(String cluster) {
+    return cluster + "-pooler-admin";
+  }
+
   public static String superuserSecret(String cluster) {
     return cluster + "-superuser";
   }

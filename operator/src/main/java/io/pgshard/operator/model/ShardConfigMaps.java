@@ -26,7 +26,9 @@ public final class ShardConfigMaps {
     ShardNaming n = ShardNaming.of(shard);
     Map<String, String> data = new TreeMap<>();
     data.put(POSTGRESQL_CONF, PostgresConfig.render(n.shard(), shard.getSpec()));
-    data.put(PG_HBA_CONF, HbaConfig.render(replicationUser));
+    data.put(
+        PG_HBA_CONF,
+        HbaConfig.render(replicationUser, shard.getSpec().getPostgres().getAllowedNetworks()));
     data.put(STANDBY_CONNINFO, PostgresConfig.standbyConnectionOptions(shard.getSpec()) + "\n");
     data.put(InstanceScripts.RUN, InstanceScripts.load(InstanceScripts.RUN));
     data.put(InstanceScripts.PRE_STOP, InstanceScripts.load(InstanceScripts.PRE_STOP));

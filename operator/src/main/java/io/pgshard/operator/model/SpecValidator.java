@@ -123,6 +123,15 @@ public final class SpecValidator {
                     + " them"));
       }
     }
+    List<String> networks = spec.getPostgres().getAllowedNetworks();
+    for (int i = 0; networks != null && i < networks.size(); i++) {
+      if (!HbaConfig.isCidr(networks.get(i))) {
+        problems.add(
+            new SpecProblem(
+                "spec.postgres.allowedNetworks[" + i + "]",
+                "'" + networks.get(i) + "' is not a network like 10.0.0.0/8 or fd00::/8"));
+      }
+    }
     if (spec.getReplication().getMode() == ReplicationMode.SYNC) {
       String commit = spec.getPostgres().getParameters().get("synchronous_commit");
       if (commit != null && Set.of("off", "local").contains(commit.trim().toLowerCase())) {

@@ -10,18 +10,20 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * A connection to PgBouncer's admin console (the virtual database {@code pgbouncer}). The console
  * speaks only the simple query protocol and refuses the startup parameters and queries a JDBC
  * driver sends, so this is a small client of the PostgreSQL wire protocol (v3): startup,
- * SCRAM-SHA-256, MD5 or cleartext authentication, simple queries. Not thread-safe.
+ * SCRAM-SHA-256 authentication, simple queries. Not thread-safe.
+ *
+ * <p>The pooler's admin password is only ever proven with SCRAM-SHA-256, never sent: a pooler that
+ * asks for cleartext or MD5, or says AuthenticationOk before it proved (with its SCRAM server
+ * signature) that it knows the password, is refused. Something answering at the pooler's address
+ * could otherwise collect the password or pose as the pooler.
  */
 public final class AdminConsole implements AutoCloseable {
 
@@ -126,26 +128,18 @@ public final class AdminConsole implements AutoCloseable {
     int code = body.readInt();
     switch (code) {
       case 0 -> {
+        if (scram == null || !scram.verified()) {
+          throw new ConsoleException(
+              "the pooler said AuthenticationOk before proving it knows the password (SCRAM);"
+                  + " refused");
+        }
         return scram;
       }
-      case 3 -> {
-        ByteArrayOutputStream reply = new ByteArrayOutputStream();
-        cstring(reply, password);
-        send('p', reply.toByteArray());
-        return scram;
-      }
-      case 5 -> {
-        byte[] salt = body.readNBytes(4);
-        String inner = md5Hex((password + user).getBytes(StandardCharsets.UTF_8));
-        byte[] innerBytes = inner.getBytes(StandardCharsets.US_ASCII);
-        byte[] salted = new byte[innerBytes.length + 4];
-        System.arraycopy(innerBytes, 0, salted, 0, innerBytes.length);
-        System.arraycopy(salt, 0, salted, innerBytes.length, 4);
-        ByteArrayOutputStream reply = new ByteArrayOutputStream();
-        cstring(reply, "md5" + md5Hex(salted));
-        send('p', reply.toByteArray());
-        return scram;
-      }
+      case 3, 5 ->
+          throw new ConsoleException(
+              "the pooler asked for "
+                  + (code == 3 ? "a cleartext" : "an MD5")
+                  + " password; only SCRAM-SHA-256 is used, the password is not sent");
       case 10 -> {
         String mechanisms = new String(body.readAllBytes(), StandardCharsets.UTF_8);
         if (!mechanisms.contains(ScramSha256.MECHANISM)) {
@@ -161,12 +155,22 @@ public final class AdminConsole implements AutoCloseable {
         return exchange;
       }
       case 11 -> {
+        if (scram == null) {
+          throw new ConsoleException("SASL continue without a SASL start");
+        }
         String serverFirst = new String(body.readAllBytes(), StandardCharsets.UTF_8);
         send('p', scram.clientFinal(serverFirst).getBytes(StandardCharsets.UTF_8));
         return scram;
       }
       case 12 -> {
-        scram.verifyServerFinal(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+        if (scram == null) {
+          throw new ConsoleException("SASL final without a SASL start");
+        }
+        try {
+          scram.verifyServerFinal(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IllegalStateException e) {
+          throw new ConsoleException(e.getMessage());
+        }
         return scram;
       }
       default -> throw new ConsoleException("unsupported authentication request " + code);
@@ -238,14 +242,6 @@ public final class AdminConsole implements AutoCloseable {
     out.write(value >>> 16);
     out.write(value >>> 8);
     out.write(value);
-  }
-
-  private static String md5Hex(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is part of every JDK", e);
-    }
   }
 
   @Override

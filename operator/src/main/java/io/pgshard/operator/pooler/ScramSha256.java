@@ -23,6 +23,7 @@ final class ScramSha256 {
 
   private final String password;
   private final String clientNonce;
+  private boolean verified;
   private String clientFirstBare;
   private byte[] expectedServerSignature;
 
@@ -75,9 +76,16 @@ final class ScramSha256 {
       throw new IllegalStateException("SCRAM authentication failed: " + fields.get("e"));
     }
     byte[] signature = Base64.getDecoder().decode(fields.getOrDefault("v", ""));
-    if (!MessageDigest.isEqual(signature, expectedServerSignature)) {
+    if (expectedServerSignature == null
+        || !MessageDigest.isEqual(signature, expectedServerSignature)) {
       throw new IllegalStateException("SCRAM server signature does not match");
     }
+    verified = true;
+  }
+
+  /** Whether the server proved it knows the password (its final message was checked). */
+  boolean verified() {
+    return verified;
   }
 
   private static Map<String, String> fields(String message) {

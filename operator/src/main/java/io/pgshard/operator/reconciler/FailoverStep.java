@@ -145,6 +145,7 @@ public final class FailoverStep {
     if (decision instanceof FailoverDecision.Handover handover) {
       LOG.info("{}", handover.message());
       Credentials superuser = superuser(shard);
+      Credentials poolerAdmin = Credentials.poolerAdmin(client, shard);
       Outcome done =
           switchover.run(
               shard,
@@ -152,14 +153,15 @@ public final class FailoverStep {
               FailoverSpecs.settings(shard.getSpec()),
               seen,
               connections(endpoints, superuser),
-              superuser.user(),
-              superuser.password(),
+              poolerAdmin.user(),
+              poolerAdmin.password(),
               () -> control(shard, pods));
       return new Outcome(done.shard(), done.decision(), monitor.published(shard));
     }
     var switchoverTo = switchover.requested(shard);
     if (decision instanceof FailoverDecision.None && labelled != null && switchoverTo.isPresent()) {
       Credentials superuser = superuser(shard);
+      Credentials poolerAdmin = Credentials.poolerAdmin(client, shard);
       Outcome done =
           switchover.run(
               shard,
@@ -167,8 +169,8 @@ public final class FailoverStep {
               FailoverSpecs.settings(shard.getSpec()),
               seen,
               connections(endpoints, superuser),
-              superuser.user(),
-              superuser.password(),
+              poolerAdmin.user(),
+              poolerAdmin.password(),
               () -> control(shard, live));
       return new Outcome(done.shard(), done.decision(), monitor.published(shard));
     }

@@ -186,7 +186,7 @@ public final class MaintenanceStep {
         connections.open(pod, shard.getSpec().getDatabase().getName(), SOCKET_TIMEOUT_SECONDS)) {
       // the schema first: it may create the tables the partitions are for
       if (script != null) {
-        schema = schema(shard, db, script);
+        schema = schema(shard, db, Credentials.app(client, shard), ip, pod, script);
       }
       for (PartitionSpec spec : shard.getSpec().getPartitions()) {
         results.add(maintainer.maintain(db, spec, clock.instant()));
@@ -229,16 +229,34 @@ public final class MaintenanceStep {
 
   static final String SCHEMA_FAILED = "SchemaFailed";
 
-  /** Applies the schema unless the shard's ledger has it; the outcome for status and events. */
-  private ShardObservation.Schema schema(PostgresShard shard, Connection db, Script script) {
+  private static DirectConnection connections(String ip, Credentials login) {
+    return new DirectConnection(
+        p -> ip, ShardStatefulSetModel.POSTGRES_PORT, login.user(), login.password());
+  }
+
+  /**
+   * Applies the schema unless the shard's ledger has it, in a session of the database owner (the
+   * application's login), never the superuser's; the outcome for status and events.
+   */
+  private ShardObservation.Schema schema(
+      PostgresShard shard,
+      Connection superuser,
+      Credentials owner,
+      String ip,
+      String pod,
+      Script script)
+      throws SQLException {
     String where = " on " + shard.getMetadata().getName();
     if (script.problem() != null) {
       events.warning(shard, SCHEMA_FAILED, script.problem() + where);
       return new ShardObservation.Schema(false, SCHEMA_FAILED, script.problem());
     }
-    SchemaBootstrap.Outcome outcome =
-        SchemaBootstrap.apply(
-            db, script.source(), script.sql(), shard.getSpec().getDatabase().getOwner());
+    String database = shard.getSpec().getDatabase().getName();
+    SchemaBootstrap.prepare(superuser, owner.user());
+    SchemaBootstrap.Outcome outcome;
+    try (Connection db = connections(ip, owner).open(pod, database, SOCKET_TIMEOUT_SECONDS)) {
+      outcome = SchemaBootstrap.apply(db, script.source(), script.sql());
+    }
     switch (outcome.state()) {
       case APPLIED -> {
         events.normal(shard, "SchemaApplied", outcome.message() + where);

@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.pgshard.operator.api.v1alpha1.InstanceStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.config.ServerCapabilities;
@@ -261,6 +262,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       ShardObservation seen = observe(shard, context, problems, decision, probed, maintenance);
       PostgresShardStatus status = statusUpdater.update(shard.getStatus(), seen);
+      reportRejoins(shard, shard.getStatus(), status);
       if (objectsError != null) {
         notApplied(shard, status, objectsError);
       }
@@ -288,6 +290,59 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         next = maintenance.nextCheck().get();
       }
       return control.rescheduleAfter(next.toMillis());
+    }
+  }
+
+  /**
+   * An event when an instance newly reports that it diverged and was rewound (Normal) or had to be
+   * cloned again (Warning: its data was discarded).
+   */
+  private void reportRejoins(
+      PostgresShard shard, PostgresShardStatus previous, PostgresShardStatus next) {
+    for (InstanceStatus instance : next.getInstances()) {
+      String now = instance.getRejoin();
+      String before =
+          previous == null
+              ? null
+              : previous.getInstances().stream()
+                  .filter(p -> instance.getName().equals(p.getName()))
+                  .findFirst()
+                  .map(InstanceStatus::getRejoin)
+                  .orElse(null);
+      if (now == null
+          || now.equals(before)
+          || (previous != null && before == null && !fresh(now))) {
+        continue;
+      }
+      if (now.startsWith("recloned")) {
+        events.warning(
+            shard,
+            "InstanceRecloned",
+            instance.getName()
+                + " diverged from the primary's history and could not be rewound: its data was"
+                + " discarded and copied again from the primary ("
+                + now
+                + ")");
+      } else {
+        events.normal(
+            shard,
+            "InstanceRewound",
+            instance.getName()
+                + " diverged from the primary's history (WAL the primary never had) and was"
+                + " rewound with pg_rewind ("
+                + now
+                + ")");
+      }
+    }
+  }
+
+  /** A rejoin recorded in the last ten minutes (one seen first after an operator restart). */
+  private static boolean fresh(String rejoin) {
+    try {
+      java.time.Instant at = java.time.Instant.parse(rejoin.substring(rejoin.indexOf(' ') + 1));
+      return at.isAfter(java.time.Instant.now().minus(Duration.ofMinutes(10)));
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -134,6 +134,7 @@ public class ShardedClusterReconciler
     for (int i = 0; i < cluster.getSpec().getShards(); i++) {
       PostgresShard desired = PostgresShardModel.desired(cluster, i);
       desired.getSpec().getSecrets().setSuperuserName(usernames.get(Kind.SUPERUSER));
+      desired.getSpec().getSecrets().setPoolerAdminName(usernames.get(Kind.POOLER_ADMIN));
       desired.getSpec().getSecrets().setReplicationUser(usernames.get(Kind.REPLICATION));
       PostgresShard actual =
           existing.stream()

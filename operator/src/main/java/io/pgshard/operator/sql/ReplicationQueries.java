@@ -41,7 +41,8 @@ public final class ReplicationQueries {
                                                       '[^/]+$', 'postgresql.conf'),
                                        true)).modification)
                        >= date_trunc('second', pg_conf_load_time())
-                  THEN pg_reload_conf() ELSE false END
+                  THEN pg_reload_conf() ELSE false END,
+             pg_read_file('pgshard.rejoin', 0, 200, true)
         FROM pg_control_checkpoint() c,
              pg_control_system() s
         LEFT JOIN pg_stat_wal_receiver r ON true
@@ -67,8 +68,14 @@ public final class ReplicationQueries {
           lsn(rs.getString(5)),
           "streaming".equals(rs.getString(7)),
           rs.getString(8),
-          rs.getString(6));
+          rs.getString(6),
+          false,
+          rejoin(rs.getString(10)));
     }
+  }
+
+  private static String rejoin(String text) {
+    return text == null || text.isBlank() ? null : text.strip();
   }
 
   private static Long lsn(String text) {

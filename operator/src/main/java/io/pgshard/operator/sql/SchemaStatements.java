@@ -45,16 +45,25 @@ public final class SchemaStatements {
     }
   }
 
-  /** Objects the schema creates belong to the database owner, not to the superuser. */
-  public static void setRole(Connection db, String role) throws SQLException {
+  /**
+   * Lets {@code owner} read and add ledger rows (run as the superuser, who owns the ledger): the
+   * script and its ledger row are written in the owner's own session, which has no superuser to
+   * fall back to.
+   */
+  public static void grantLedger(Connection db, String owner) throws SQLException {
     try (Statement st = db.createStatement()) {
-      st.execute("SET LOCAL ROLE " + PartitionStatements.ident(role));
+      String role = PartitionStatements.ident(owner);
+      st.execute("GRANT USAGE ON SCHEMA pgshard TO " + role);
+      st.execute("GRANT SELECT, INSERT ON pgshard.schema_applied TO " + role);
     }
   }
 
-  public static void resetRole(Connection db) throws SQLException {
-    try (Statement st = db.createStatement()) {
-      st.execute("RESET ROLE");
+  /** The user the session authenticated as. */
+  public static String sessionUser(Connection db) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT session_user")) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 

@@ -297,6 +297,7 @@ public final class ShardStatusUpdater {
                           s.setReceiveLsn(p.getReceiveLsn());
                           s.setReplayLsn(p.getReplayLsn());
                           s.setLagBytes(p.getLagBytes());
+                          s.setRejoin(p.getRejoin());
                         });
               }
               return s;
@@ -309,6 +310,7 @@ public final class ShardStatusUpdater {
       return;
     }
     s.setTimeline(o.timeline());
+    s.setRejoin(o.rejoin());
     if (o.isPrimary()) {
       s.setLagBytes(0L);
       return;

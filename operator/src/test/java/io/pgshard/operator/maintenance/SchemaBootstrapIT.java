@@ -17,9 +17,35 @@ class SchemaBootstrapIT {
   static LocalShard shard;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     shards = new LocalShards();
     shard = shards.withPrimaryAndStandbys(0);
+    try (Connection superuser = shard.superuser(0, "app")) {
+      SchemaBootstrap.prepare(superuser, "app");
+    }
+  }
+
+  /** A session of the database owner, as the operator opens it for the schema. */
+  static Connection owner() throws Exception {
+    return shard.connect(shard.ip(0), "app", shard.secret("minimal-app").get("password"), "app");
+  }
+
+  @Test
+  void aScriptCannotBecomeTheSuperuser() throws Exception {
+    String escalate =
+        """
+        RESET ROLE;
+        CREATE ROLE intruder LOGIN SUPERUSER PASSWORD 'x';
+        """;
+    try (Connection db = owner()) {
+      SchemaBootstrap.Outcome outcome = SchemaBootstrap.apply(db, "configmap/s/evil", escalate);
+      assertThat(outcome.state()).isEqualTo(SchemaBootstrap.State.FAILED);
+      assertThat(outcome.message()).startsWith("statement 2").contains("must be superuser");
+    }
+    try (Connection superuser = shard.superuser(0, "app")) {
+      assertThat(single(superuser, "SELECT count(*) FROM pg_roles WHERE rolname = 'intruder'"))
+          .isEqualTo("0");
+    }
   }
 
   @AfterAll
@@ -36,17 +62,17 @@ class SchemaBootstrapIT {
           PARTITION BY RANGE (created_at);
         CREATE TABLE public.events_default PARTITION OF public.events DEFAULT;
         """;
-    try (Connection db = shard.superuser(0, "app")) {
-      SchemaBootstrap.Outcome first = SchemaBootstrap.apply(db, "configmap/s/a", script, "app");
+    try (Connection db = owner()) {
+      SchemaBootstrap.Outcome first = SchemaBootstrap.apply(db, "configmap/s/a", script);
       assertThat(first.state()).isEqualTo(SchemaBootstrap.State.APPLIED);
       assertThat(first.message()).contains("2 statements");
       assertThat(single(db, "SELECT tableowner FROM pg_tables WHERE tablename = 'events'"))
           .isEqualTo("app");
 
-      assertThat(SchemaBootstrap.apply(db, "configmap/s/a", script, "app").state())
+      assertThat(SchemaBootstrap.apply(db, "configmap/s/a", script).state())
           .isEqualTo(SchemaBootstrap.State.ALREADY_APPLIED);
       SchemaBootstrap.Outcome changed =
-          SchemaBootstrap.apply(db, "configmap/s/a", script + "CREATE TABLE extra (a int);", "app");
+          SchemaBootstrap.apply(db, "configmap/s/a", script + "CREATE TABLE extra (a int);");
       assertThat(changed.state()).isEqualTo(SchemaBootstrap.State.ALREADY_APPLIED);
       assertThat(changed.message()).contains("has changed since");
       assertThat(single(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'extra'"))
@@ -62,8 +88,8 @@ class SchemaBootstrapIT {
 
         CREATE TABLE public.lines (order_id bigint REFERENCES public.nowhere (id));
         """;
-    try (Connection db = shard.superuser(0, "app")) {
-      SchemaBootstrap.Outcome failed = SchemaBootstrap.apply(db, "configmap/s/b", broken, "app");
+    try (Connection db = owner()) {
+      SchemaBootstrap.Outcome failed = SchemaBootstrap.apply(db, "configmap/s/b", broken);
 
       assertThat(failed.state()).isEqualTo(SchemaBootstrap.State.FAILED);
       assertThat(failed.message())
@@ -79,8 +105,7 @@ class SchemaBootstrapIT {
 
       // fixed, it applies: the failure left no record behind
       SchemaBootstrap.Outcome fixed =
-          SchemaBootstrap.apply(
-              db, "configmap/s/b", "CREATE TABLE public.orders (id bigint);", "app");
+          SchemaBootstrap.apply(db, "configmap/s/b", "CREATE TABLE public.orders (id bigint);");
       assertThat(fixed.state()).isEqualTo(SchemaBootstrap.State.APPLIED);
     }
   }

@@ -159,7 +159,8 @@ class InstanceScriptsIT {
             });
     // pgJDBC cannot talk to the admin console (it sends SET extra_float_digits, which the
     // console refuses), so the console is checked with psql
-    Map<String, String> superuser = s.secret("minimal-superuser");
+    // (as the pooler-only admin user: the superuser is not in the pooler's auth file)
+    Map<String, String> superuser = s.poolerAdminCredentials();
     ProcessBuilder psql =
         new ProcessBuilder(
                 "psql",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.testing.TestClusters;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -89,12 +90,32 @@ class PostgresConfigTest {
   void hbaAllowsReplicationOnlyToTheReplicationUserAndScramElsewhere() {
     String hba = HbaConfig.render("streaming_replica");
     assertThat(hba)
-        .contains("host    replication  \"streaming_replica\"  0.0.0.0/0  scram-sha-256")
-        .contains("host    replication  all   0.0.0.0/0  reject")
-        .contains("host    all          all   0.0.0.0/0  scram-sha-256")
+        .contains("host    replication  \"streaming_replica\"  10.0.0.0/8  scram-sha-256")
+        .contains("host    replication  all   all        reject")
+        .contains("host    all          all   10.0.0.0/8  scram-sha-256")
+        .contains("host    all          all   all        reject")
+        .doesNotContain("0.0.0.0/0")
+        .doesNotContain("::/0")
         .doesNotContain("trust")
         .doesNotContain(" md5");
     assertThat(hba.indexOf("\"streaming_replica\"")).isLessThan(hba.indexOf("replication  all"));
+  }
+
+  @Test
+  void hbaAdmitsOnlyTheAllowedNetworksWhenTheyAreGiven() {
+    String hba = HbaConfig.render("streaming_replica", List.of("10.244.0.0/16", "fd00:10::/64"));
+    assertThat(hba)
+        .contains("host    all          all   10.244.0.0/16  scram-sha-256")
+        .contains("host    all          all   fd00:10::/64  scram-sha-256")
+        .doesNotContain("10.0.0.0/8")
+        .doesNotContain("192.168.0.0/16");
+    assertThat(HbaConfig.isCidr("10.0.0.0/8")).isTrue();
+    assertThat(HbaConfig.isCidr("fd00::/8")).isTrue();
+    assertThat(HbaConfig.isCidr("0.0.0.0/0")).isTrue();
+    assertThat(HbaConfig.isCidr("10.0.0.0")).isFalse();
+    assertThat(HbaConfig.isCidr("10.0.0.0/33")).isFalse();
+    assertThat(HbaConfig.isCidr("all")).isFalse();
+    assertThat(HbaConfig.isCidr("10.0.0.0/8 trust")).isFalse();
   }
 
   static String render(PostgresShard shard) {

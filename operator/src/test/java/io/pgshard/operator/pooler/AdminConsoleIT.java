@@ -33,7 +33,7 @@ class AdminConsoleIT {
   void pausesAndResumesAPoolerThatAClientUses() throws Exception {
     LocalShard s = shards.withPrimaryAndStandbys(0);
     String pooler = s.startPoolerAt(0);
-    Map<String, String> admin = s.superuserCredentials();
+    Map<String, String> admin = s.poolerAdminCredentials();
     String password = s.secret("minimal-app").get("password");
 
     try (AdminConsole console = connect(pooler, admin.get("username"), admin.get("password"))) {
@@ -63,10 +63,24 @@ class AdminConsoleIT {
   }
 
   @Test
+  void theSuperuserIsNotAPoolerUser() throws Exception {
+    LocalShard s = shards.withPrimaryAndStandbys(0);
+    String pooler = s.startPoolerAt(0);
+    Map<String, String> superuser = s.superuserCredentials();
+
+    assertThatThrownBy(() -> connect(pooler, superuser.get("username"), superuser.get("password")))
+        .isInstanceOf(AdminConsole.ConsoleException.class)
+        .hasMessageContaining("login refused");
+    assertThatThrownBy(
+            () -> s.connect(pooler, superuser.get("username"), superuser.get("password"), "app"))
+        .isInstanceOf(java.sql.SQLException.class);
+  }
+
+  @Test
   void reportsAWrongPasswordAndAnUnknownCommandAsErrors() throws Exception {
     LocalShard s = shards.withPrimaryAndStandbys(0);
     String pooler = s.startPoolerAt(0);
-    Map<String, String> admin = s.superuserCredentials();
+    Map<String, String> admin = s.poolerAdminCredentials();
 
     assertThatThrownBy(() -> connect(pooler, admin.get("username"), "not-the-password"))
         .isInstanceOf(AdminConsole.ConsoleException.class)

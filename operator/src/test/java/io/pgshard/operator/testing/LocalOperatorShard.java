@@ -59,7 +59,12 @@ public final class LocalOperatorShard implements AutoCloseable {
                       // the kubelet starts pods from it
                       && s.client.apps().statefulSets().inNamespace(NS).withName(SHARD).get()
                           != null
-                      && s.client.secrets().inNamespace(NS).withName(CLUSTER + "-app").get()
+                      && s.client.secrets().inNamespace(NS).withName(CLUSTER + "-app").get() != null
+                      && s.client
+                              .secrets()
+                              .inNamespace(NS)
+                              .withName(CLUSTER + "-pooler-admin")
+                              .get()
                           != null);
       s.local =
           s.shards.adopt(
@@ -67,7 +72,11 @@ public final class LocalOperatorShard implements AutoCloseable {
               SecretValues.credentials(
                   s.client,
                   NS,
-                  List.of(CLUSTER + "-superuser", CLUSTER + "-replication", CLUSTER + "-app")));
+                  List.of(
+                      CLUSTER + "-superuser",
+                      CLUSTER + "-replication",
+                      CLUSTER + "-app",
+                      CLUSTER + "-pooler-admin")));
       s.kubelet = new LocalKubelet(s.client, NS, SHARD, s.local);
       for (int ordinal = 0; ordinal < instances; ordinal++) {
         s.kubelet.start(ordinal);

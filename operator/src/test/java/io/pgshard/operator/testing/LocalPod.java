@@ -208,6 +208,27 @@ public final class LocalPod implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code signal} to the container's process and every descendant, by PID (SIGSTOP freezes
+   * them all, SIGCONT thaws them), whatever process groups they are in.
+   */
+  public void signalTree(String signal) {
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal, "--"));
+    command.add(Long.toString(process.pid()));
+    process.descendants().forEach(d -> command.add(Long.toString(d.pid())));
+    try {
+      new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The exit code, or null while the process runs. */
   public Integer exitCode() {
     return process.isAlive() ? null : process.exitValue();

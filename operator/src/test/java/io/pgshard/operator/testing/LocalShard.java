@@ -59,6 +59,9 @@ public final class LocalShard implements AutoCloseable {
     secrets.put(names.getSuperuser(), credentials(names.getSuperuserName()));
     secrets.put(names.getReplication(), credentials(names.getReplicationUser()));
     secrets.put(names.getApp(), credentials(appUser));
+    if (names.getPoolerAdmin() != null) {
+      secrets.put(names.getPoolerAdmin(), credentials(names.getPoolerAdminName()));
+    }
   }
 
   private static Map<String, String> credentials(String user) {
@@ -107,6 +110,11 @@ public final class LocalShard implements AutoCloseable {
 
   public Map<String, String> superuserCredentials() {
     return secrets.get(shard.getSpec().getSecrets().getSuperuser());
+  }
+
+  /** The poolers' admin console user. */
+  public Map<String, String> poolerAdminCredentials() {
+    return secrets.get(shard.getSpec().getSecrets().poolerAdminSecret());
   }
 
   /**
@@ -199,7 +207,7 @@ public final class LocalShard implements AutoCloseable {
   /** Starts one PgBouncer pod pointed (through the rw Service) at {@code primaryOrdinal}. */
   public LocalPod startPooler(int primaryOrdinal) {
     ConfigMap config =
-        PoolerConfigMapModel.desired(shard, shard.getSpec().getSecrets().getSuperuserName());
+        PoolerConfigMapModel.desired(shard, shard.getSpec().getSecrets().poolerAdminUser());
     Deployment deployment = PoolerDeploymentModel.desired(shard, config);
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     Path podDir = root.resolve("pooler");

@@ -28,6 +28,19 @@ public class InstanceStatus {
   @JsonPropertyDescription("Bytes behind the primary.")
   private Long lagBytes;
 
+  @JsonPropertyDescription(
+      "How the instance last rejoined the primary's history after it diverged: 'rewound <time>'"
+          + " (pg_rewind) or 'recloned <time>' (its data discarded and copied again).")
+  private String rejoin;
+
+  public String getRejoin() {
+    return rejoin;
+  }
+
+  public void setRejoin(String rejoin) {
+    this.rejoin = rejoin;
+  }
+
   public String getName() {
     return name;
   }

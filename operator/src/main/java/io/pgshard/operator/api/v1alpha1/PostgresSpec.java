@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,6 +21,13 @@ public class PostgresSpec {
   @JsonPropertyDescription(
       "postgresql.conf overrides. Keys the operator owns (listen_addresses, port, wal_level, hot_standby, synchronous_standby_names, primary_conninfo, ...) are refused with an InvalidSpec condition.")
   private Map<String, String> parameters = new TreeMap<>();
+
+  @JsonPropertyDescription(
+      "Networks (CIDR) that may connect to PostgreSQL over TCP, with scram-sha-256: clients,"
+          + " poolers, standbys and the operator. Empty: the private ranges (10.0.0.0/8,"
+          + " 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) and loopback, which hold"
+          + " the pod networks of common clusters. Anything else is rejected by pg_hba.conf.")
+  private List<String> allowedNetworks = new ArrayList<>();
 
   @JsonPropertyDescription("CPU and memory requests and limits of the PostgreSQL container.")
   private ResourceRequirements resources;
@@ -40,6 +49,14 @@ public class PostgresSpec {
 
   public void setParameters(Map<String, String> parameters) {
     this.parameters = parameters;
+  }
+
+  public List<String> getAllowedNetworks() {
+    return allowedNetworks;
+  }
+
+  public void setAllowedNetworks(List<String> allowedNetworks) {
+    this.allowedNetworks = allowedNetworks;
   }
 
   public ResourceRequirements getResources() {

@@ -21,8 +21,17 @@ public class SecretNames {
   private String app;
 
   @JsonPropertyDescription(
-      "The superuser's name as read from its Secret (allowed on PgBouncer's admin console).")
+      "Secret with the PgBouncer admin console's username and password (a pooler-only user, no"
+          + " PostgreSQL role).")
+  private String poolerAdmin;
+
+  @JsonPropertyDescription("The superuser's name as read from its Secret.")
   private String superuserName = "postgres";
+
+  @JsonPropertyDescription(
+      "The pooler admin's name as read from its Secret (the only user of PgBouncer's admin"
+          + " console).")
+  private String poolerAdminName = "pooler_admin";
 
   @JsonPropertyDescription(
       "The replication user's name as read from its Secret (the only user pg_hba.conf allows to replicate).")
@@ -50,6 +59,35 @@ public class SecretNames {
 
   public void setApp(String app) {
     this.app = app;
+  }
+
+  public String getPoolerAdmin() {
+    return poolerAdmin;
+  }
+
+  public void setPoolerAdmin(String poolerAdmin) {
+    this.poolerAdmin = poolerAdmin;
+  }
+
+  public String getPoolerAdminName() {
+    return poolerAdminName;
+  }
+
+  public void setPoolerAdminName(String poolerAdminName) {
+    this.poolerAdminName = poolerAdminName;
+  }
+
+  /**
+   * The Secret of the pooler admin console's user; the superuser's for a shard written before that
+   * user existed (its poolers still have the superuser in their auth file until they roll).
+   */
+  public String poolerAdminSecret() {
+    return poolerAdmin == null ? superuser : poolerAdmin;
+  }
+
+  /** The pooler admin console's user name (see {@link #poolerAdminSecret()}). */
+  public String poolerAdminUser() {
+    return poolerAdmin == null ? superuserName : poolerAdminName;
   }
 
   public String getSuperuserName() {
