@@ -4,7 +4,7 @@
 # Defaults: sync mode, 50 trials per fault (20 in async mode). Builds what it needs, runs
 # ChaosBenchmark on the real control plane (.ci/control-plane builds it once; root needed for the
 # partition fault's iptables), prints a table per fault and one line per fault:
-# CHAOS fault=<type> mode=<sync|async> trials=N median_s=… p95_s=… max_s=… lost_acked_writes=N split_brain=N
+# CHAOS fault=<type> mode=<sync|async> trials=N median_s=… p95_s=… max_s=… lost_acked_writes=N split_brain=N primaries_after_max=N failed_trials=N
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

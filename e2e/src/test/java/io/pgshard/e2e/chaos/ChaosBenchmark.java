@@ -32,6 +32,7 @@ class ChaosBenchmark {
 
     Map<Fault, List<ChaosRun.Trial>> results = new LinkedHashMap<>();
     Map<Fault, String> skipped = new LinkedHashMap<>();
+    failed.clear();
     String header =
         String.format(
             Locale.ROOT,
@@ -56,10 +57,23 @@ class ChaosBenchmark {
         }
         List<ChaosRun.Trial> done = new ArrayList<>();
         results.put(fault, done);
+        int inARow = 0;
         for (int t = 1; t <= trials; t++) {
-          ChaosRun.Trial trial = run.trial(fault, t);
-          done.add(trial);
-          System.out.println(row(trial));
+          try {
+            ChaosRun.Trial trial = run.trial(fault, t);
+            done.add(trial);
+            inARow = 0;
+            System.out.println(row(trial));
+          } catch (Exception | AssertionError e) {
+            // a trial that did not end (no write acknowledged, no new primary, no steady state
+            // within the time allowed) is counted and shown, never dropped
+            failed.computeIfAbsent(fault, f -> new ArrayList<>()).add("trial " + t + ": " + e);
+            System.out.println("trial " + t + " of " + fault.id + " failed: " + e);
+            System.out.println(run.diagnostics());
+            if (++inARow >= 3) {
+              throw e;
+            }
+          }
           write(report, header + render(mode, results, skipped));
         }
       }
@@ -85,11 +99,23 @@ class ChaosBenchmark {
     }
   }
 
+  /** Trials that did not end, per fault, with why. */
+  static final Map<Fault, List<String>> failed = new LinkedHashMap<>();
+
   static String render(
       String mode, Map<Fault, List<ChaosRun.Trial>> results, Map<Fault, String> skipped) {
     StringBuilder out = new StringBuilder();
     for (var entry : results.entrySet()) {
       List<ChaosRun.Trial> trials = entry.getValue();
+      failed
+          .getOrDefault(entry.getKey(), List.of())
+          .forEach(
+              f ->
+                  out.append("failed ")
+                      .append(entry.getKey().id)
+                      .append(' ')
+                      .append(f)
+                      .append('\n'));
       if (trials.isEmpty()) {
         continue;
       }
@@ -125,7 +151,8 @@ class ChaosBenchmark {
           String.format(
               Locale.ROOT,
               "CHAOS fault=%s mode=%s trials=%d median_s=%.2f p95_s=%.2f max_s=%.2f"
-                  + " lost_acked_writes=%d split_brain=%d%n",
+                  + " lost_acked_writes=%d split_brain=%d primaries_after_max=%d"
+                  + " failed_trials=%d%n",
               entry.getKey().id,
               mode,
               trials.size(),
@@ -133,7 +160,9 @@ class ChaosBenchmark {
               percentile(recovery, 95),
               percentile(recovery, 100),
               trials.stream().mapToInt(ChaosRun.Trial::lost).sum(),
-              trials.stream().mapToInt(ChaosRun.Trial::splitBrain).sum()));
+              trials.stream().mapToInt(ChaosRun.Trial::splitBrain).sum(),
+              trials.stream().mapToInt(ChaosRun.Trial::primaries).max().orElse(0),
+              failed.getOrDefault(entry.getKey(), List.of()).size()));
     }
     skipped.forEach(
         (fault, why) ->

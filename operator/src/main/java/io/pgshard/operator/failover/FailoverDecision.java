@@ -37,6 +37,14 @@ public sealed interface FailoverDecision {
         String candidate, String from, long lostBytesEstimate, String reason, String message) {
       this(candidate, from, lostBytesEstimate, reason, message, false);
     }
+
+    /** The reason of a planned switchover's promotion. */
+    public static final String SWITCHOVER = "Switchover";
+
+    /** A planned handover from a healthy primary (it stops gracefully), not a failure. */
+    public boolean planned() {
+      return SWITCHOVER.equals(reason);
+    }
   }
 
   /**

@@ -38,7 +38,9 @@ public final class FailoverExecutor {
     // a primary that restarted as a standby may itself be the best candidate: never fence it then
     if (old != null && !old.equals(candidate)) {
       control.removePrimaryLabel(old);
-      control.deletePod(old, !promotion.fenced());
+      // a primary that failed is stopped at once (a hung one would sit out a graceful stop); one
+      // that hands over in a switchover stops gracefully
+      control.deletePod(old, !promotion.planned());
       if (!promotion.fenced() && !fence.confirmStopped(old)) {
         throw new FencePendingException(
             old

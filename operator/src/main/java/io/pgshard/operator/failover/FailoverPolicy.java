@@ -31,6 +31,9 @@ public final class FailoverPolicy {
   /** Most WAL received, then most replayed, then the lowest ordinal (a stable tie-break). */
   static final Comparator<InstanceObservation> ELECTION_ORDER = FailoverPolicy::electionOrder;
 
+  /** Consecutive failed probes, the last one refused, after which a primary counts as down. */
+  static final int REFUSED_ROUNDS = 2;
+
   private FailoverPolicy() {}
 
   public static FailoverDecision decide(FailoverSettings settings, ObservedShard shard) {
@@ -157,7 +160,11 @@ public final class FailoverPolicy {
     boolean gone = !shard.labelledPrimaryPodExists() || shard.labelledPrimaryTerminating();
     // every instance starts as a standby: a primary that restarted is in recovery now
     boolean demoted = seen.isPresent() && seen.get().isStandby();
-    if (!gone && !demoted && shard.primaryFailures() < settings.failureThreshold()) {
+    // nothing listens where the primary was, twice in a row: it is down, and it can only come back
+    // as a standby (every instance starts as one), so waiting out the threshold gains nothing
+    boolean down =
+        seen.isPresent() && seen.get().refused() && shard.primaryFailures() >= REFUSED_ROUNDS;
+    if (!gone && !demoted && !down && shard.primaryFailures() < settings.failureThreshold()) {
       return new FailoverDecision.Wait(
           "PrimaryProbeFailed",
           old
@@ -187,13 +194,18 @@ public final class FailoverPolicy {
                 + " still stream from it: it is alive, only the operator's path to it is broken");
       }
     }
-    String why = gone ? "PrimaryPodGone" : demoted ? "PrimaryInRecovery" : "PrimaryUnreachable";
+    String why =
+        gone
+            ? "PrimaryPodGone"
+            : demoted ? "PrimaryInRecovery" : down ? "PrimaryDown" : "PrimaryUnreachable";
     String what =
         gone
             ? old + " is gone"
             : demoted
                 ? old + " restarted as a standby"
-                : old + " failed " + shard.primaryFailures() + " consecutive probes";
+                : down
+                    ? old + " refuses connections (no postmaster listens)"
+                    : old + " failed " + shard.primaryFailures() + " consecutive probes";
     return elect(settings, shard, old, why, what, settings.maxLagBytes(), "NoCandidate");
   }
 

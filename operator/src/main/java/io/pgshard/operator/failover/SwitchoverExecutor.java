@@ -63,7 +63,9 @@ public final class SwitchoverExecutor {
           "planned switchover from " + from + " after " + to + " replayed " + Lsn.format(flushed);
       try {
         new FailoverExecutor(control, promoter, clockMillis)
-            .execute(new FailoverDecision.Promote(to, from, 0, "Switchover", message, true));
+            .execute(
+                new FailoverDecision.Promote(
+                    to, from, 0, FailoverDecision.Promote.SWITCHOVER, message, true));
         fence.awaitStopped(from);
       } catch (FencePendingException e) {
         throw new IllegalStateException("a switchover's fence needs no confirmation", e);

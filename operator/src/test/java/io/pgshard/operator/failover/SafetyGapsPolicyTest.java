@@ -85,6 +85,55 @@ class SafetyGapsPolicyTest {
   }
 
   @Test
+  void aPrimaryRefusingConnectionsTwiceIsDownWithoutWaitingOutTheThreshold() {
+    FailoverSettings patient = new FailoverSettings(true, 10, 16L << 20);
+    InstanceObservation refused = InstanceObservation.refused("s-0", 0);
+    ObservedShard once =
+        new ObservedShard(
+            "s-0",
+            true,
+            1,
+            5000L,
+            SYSID,
+            null,
+            true,
+            List.of(refused, standbyOn(1, 2, 5000)),
+            2L,
+            false);
+    ObservedShard twice =
+        new ObservedShard(
+            "s-0",
+            true,
+            2,
+            5000L,
+            SYSID,
+            null,
+            true,
+            List.of(refused, standbyOn(1, 2, 5000)),
+            2L,
+            false);
+
+    assertThat(FailoverPolicy.decide(patient, once)).isInstanceOf(Wait.class);
+    assertThat(FailoverPolicy.decide(patient, twice))
+        .isInstanceOfSatisfying(
+            Promote.class, p -> assertThat(p.reason()).isEqualTo("PrimaryDown"));
+    // a timeout (frozen, cut off) waits for the whole threshold
+    ObservedShard silent =
+        new ObservedShard(
+            "s-0",
+            true,
+            2,
+            5000L,
+            SYSID,
+            null,
+            true,
+            List.of(down(0), standbyOn(1, 2, 5000)),
+            2L,
+            false);
+    assertThat(FailoverPolicy.decide(patient, silent)).isInstanceOf(Wait.class);
+  }
+
+  @Test
   void aStandbyOnAnotherTimelineThanTheLastPrimaryIsNeverPromoted() {
     // s-2 has more WAL, but on timeline 2: it followed the old history past the fork to 3
     FailoverDecision d =

@@ -269,6 +269,95 @@ class ShardStatusUpdaterTest {
   }
 
   @Test
+  void theGuardsMemoryAndARejoinGoToStatus() {
+    ObservedShard probed =
+        new ObservedShard(
+            "s-0",
+            true,
+            0,
+            Lsn.parse("0/3000100"),
+            "7",
+            null,
+            true,
+            List.of(
+                new InstanceObservation(
+                    "s-0",
+                    0,
+                    true,
+                    false,
+                    3L,
+                    null,
+                    null,
+                    Lsn.parse("0/3000100"),
+                    false,
+                    null,
+                    "7"),
+                new InstanceObservation(
+                    "s-1",
+                    1,
+                    true,
+                    true,
+                    3L,
+                    Lsn.parse("0/3000100"),
+                    Lsn.parse("0/3000060"),
+                    null,
+                    true,
+                    "10.0.0.1",
+                    "7",
+                    false,
+                    "rewound 2026-11-21T09:58:00Z")),
+            3L,
+            false);
+
+    PostgresShardStatus next =
+        updater.update(
+            new PostgresShardStatus(),
+            new ShardObservation(
+                3,
+                2,
+                List.of(PRIMARY, REPLICA),
+                true,
+                false,
+                0,
+                0,
+                List.of(),
+                null,
+                probed,
+                Instant.parse("2026-11-21T09:59:58Z"),
+                0,
+                null,
+                false,
+                null));
+
+    assertThat(next.getLastPrimary().getLsn()).isEqualTo("0/3000100");
+    assertThat(next.getLastPrimary().getTimeline()).isEqualTo(3L);
+    assertThat(next.getLastPrimary().getSystemIdentifier()).isEqualTo("7");
+    assertThat(ShardStatusUpdater.history(next).lsn()).isEqualTo(Lsn.parse("0/3000100"));
+    assertThat(next.getInstances().get(1).getRejoin()).isEqualTo("rewound 2026-11-21T09:58:00Z");
+    // without a new observation, the memory is carried over as it was
+    PostgresShardStatus later =
+        updater.update(
+            next,
+            new ShardObservation(
+                3,
+                2,
+                List.of(PRIMARY, REPLICA),
+                true,
+                false,
+                0,
+                0,
+                List.of(),
+                null,
+                null,
+                null,
+                0,
+                null,
+                false,
+                null));
+    assertThat(later.getLastPrimary().getTimeline()).isEqualTo(3L);
+  }
+
+  @Test
   void partitionsReadyFollowsTheMaintenanceResultsAndIsAbsentWithoutSchedules() {
     PostgresShardStatus pending = updater.update(null, partitions(2, null));
     assertThat(Conditions.find(pending.getConditions(), Conditions.PARTITIONS_READY).orElseThrow())
