@@ -127,6 +127,7 @@ final class ChaosRun implements AutoCloseable {
     await().atMost(TIMEOUT).until(() -> app.acknowledgedCount() >= acked + 50);
     Thread.sleep(random.nextInt(1000)); // a random moment
     String old = primary();
+    FailoverRecord before = shard().getStatus().getLastFailover();
     int splitBefore = watch.moments();
     long faultAt = System.nanoTime();
     Injected injected = inject(fault, old);
@@ -140,10 +141,12 @@ final class ChaosRun implements AutoCloseable {
           .until(() -> app.firstAckStartedAfter(effective).isPresent());
       double recovery = (app.firstAckStartedAfter(effective).getAsLong() - faultAt) / 1e9;
       if (fault.movesPrimary()) {
+        // a promotion happened; usually of another instance, but a killed primary that restarted
+        // (as a standby, with all its WAL) before the operator acted may be the best candidate
         await()
             .atMost(TIMEOUT)
             .ignoreExceptions()
-            .until(() -> primary() != null && !old.equals(primary()));
+            .until(() -> primary() != null && promotedSince(before));
       }
       after.run();
       awaitSteady();
@@ -191,7 +194,12 @@ final class ChaosRun implements AutoCloseable {
         Partition cut = Partition.cut(cluster.kubelet().podIp(NS, old));
         long at = System.nanoTime();
         later.schedule(cut::heal, THAW_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-        return new Injected(at, cut::heal);
+        return new Injected(
+            at,
+            () -> {
+              sleepUntil(at + THAW_AFTER.toNanos());
+              cut.heal();
+            });
       }
       case OPERATOR_KILL -> {
         int leader = cluster.leaderReplica();
@@ -215,11 +223,27 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP of the pod; the undo thaws it once {@link #THAW_AFTER} has passed, not sooner. */
   private Runnable freeze(String pod) {
     cluster.kubelet().signal(NS, pod, "STOP");
+    long thawAt = System.nanoTime() + THAW_AFTER.toNanos();
     Runnable thaw = once(() -> cluster.kubelet().signal(NS, pod, "CONT"));
     later.schedule(thaw, THAW_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-    return thaw;
+    return () -> {
+      sleepUntil(thawAt);
+      thaw.run();
+    };
+  }
+
+  private static void sleepUntil(long nanos) {
+    long left = nanos - System.nanoTime();
+    if (left > 0) {
+      try {
+        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static Runnable once(Runnable action) {
@@ -253,6 +277,11 @@ final class ChaosRun implements AutoCloseable {
       Thread.sleep(10);
     }
     return null;
+  }
+
+  private boolean promotedSince(FailoverRecord before) {
+    FailoverRecord last = shard().getStatus().getLastFailover();
+    return last != null && !Objects.equals(json(last), json(before));
   }
 
   private static String json(FailoverRecord r) {

@@ -42,7 +42,7 @@ final class Partition implements AutoCloseable {
     return partition;
   }
 
-  void heal() {
+  synchronized void heal() {
     if (active) {
       rules("-D");
       active = false;

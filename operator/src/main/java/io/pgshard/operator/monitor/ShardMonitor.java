@@ -50,6 +50,7 @@ public final class ShardMonitor implements AutoCloseable {
   private Long lastPrimaryLsn;
   private Long lastPrimaryTimeline;
   private String systemIdentifier;
+  private boolean seeded;
 
   public ShardMonitor(ProbeFactory probeFactory, ExecutorService executor) {
     this(probeFactory, executor, DEFAULT_DEADLINE);
@@ -100,6 +101,12 @@ public final class ShardMonitor implements AutoCloseable {
     }
     if (systemIdentifier == null) {
       systemIdentifier = persisted.systemIdentifier();
+    }
+    if (!seeded) {
+      // a monitor that starts (operator restart, new leader) credits each instance with the
+      // timeline status last saw it on, as if it had seen it streaming there itself
+      seeded = true;
+      persisted.instanceTimelines().forEach(streamedTimelines::putIfAbsent);
     }
     syncProbes(pods);
     List<InstanceObservation> seen = withStreamedTimelines(probeAll(pods));

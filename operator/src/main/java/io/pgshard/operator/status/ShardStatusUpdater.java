@@ -12,7 +12,9 @@ import io.pgshard.operator.failover.PrimaryHistory;
 import io.pgshard.operator.model.Labels;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -166,13 +168,20 @@ public final class ShardStatusUpdater {
   /** What status remembers, for a monitor that starts from nothing (operator restarted). */
   public static PrimaryHistory history(PostgresShardStatus status) {
     PrimaryHistoryStatus h = status == null ? null : status.getLastPrimary();
+    Map<String, Long> timelines = new HashMap<>();
+    if (status != null) {
+      status.getInstances().stream()
+          .filter(i -> i.getName() != null && i.getTimeline() != null)
+          .forEach(i -> timelines.put(i.getName(), i.getTimeline()));
+    }
     if (h == null) {
-      return PrimaryHistory.NONE;
+      return new PrimaryHistory(null, null, null, timelines);
     }
     return new PrimaryHistory(
         h.getLsn() == null ? null : Lsn.parse(h.getLsn()),
         h.getTimeline(),
-        h.getSystemIdentifier());
+        h.getSystemIdentifier(),
+        timelines);
   }
 
   /** A new shard waiting for its first instance is bootstrapping, not failing over. */

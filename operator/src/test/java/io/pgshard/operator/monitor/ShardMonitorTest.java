@@ -82,6 +82,27 @@ class ShardMonitorTest {
   }
 
   @Test
+  void aNewMonitorCreditsEachStandbyWithTheTimelineStatusLastSawItOn() {
+    // the new leader: the primary is gone, the standby's receiver with it, and it reports its last
+    // checkpoint's timeline (2); status saw it on 3
+    answers.put("p-0", InstanceObservation.refused("p-0", 0));
+    answers.put("p-1", standby(2, false));
+
+    ObservedShard seen =
+        monitor(Duration.ofSeconds(1))
+            .observe(
+                PODS,
+                "p-0",
+                true,
+                null,
+                true,
+                false,
+                new PrimaryHistory(5000L, 3L, "7", Map.of("p-0", 3L, "p-1", 3L)));
+
+    assertThat(seen.instance("p-1").orElseThrow().timeline()).isEqualTo(3L);
+  }
+
+  @Test
   void aStandbyKeepsTheTimelineItStreamedOnOnceItsReceiverIsGone() {
     ShardMonitor monitor = monitor(Duration.ofSeconds(1));
     answers.put(
