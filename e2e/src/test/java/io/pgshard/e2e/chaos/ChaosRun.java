@@ -73,6 +73,7 @@ final class ChaosRun implements AutoCloseable {
   private final Map<String, String> superuser;
   private final Random random;
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+  private int missingBefore;
 
   private ChaosRun(ControlPlaneCluster cluster, String mode, long seed) throws Exception {
     this.cluster = cluster;
@@ -152,9 +153,13 @@ final class ChaosRun implements AutoCloseable {
       awaitSteady();
       double rejoin = (System.nanoTime() - faultAt) / 1e9;
       String now = primary();
+      // acknowledged writes missing now that were not missing before this trial (one lost in an
+      // earlier trial stays lost, and is counted there)
       int lost;
       try (Connection db = connect(now)) {
-        lost = missing(db, app.acknowledged());
+        int missingNow = missing(db, app.acknowledged());
+        lost = missingNow - missingBefore;
+        missingBefore = missingNow;
       }
       return new Trial(
           fault,

@@ -267,12 +267,14 @@ final class PodRunner {
             : pod.getSpec().getTerminationGracePeriodSeconds() == null
                 ? 30
                 : pod.getSpec().getTerminationGracePeriodSeconds();
+    // as a kubelet does, the grace period covers the preStop hooks and the wait after SIGTERM
+    long deadline = now() + grace * 1000;
     for (ContainerRun c : containers) {
       var lifecycle = c.spec.getLifecycle();
       if (c.running() && lifecycle != null && lifecycle.getPreStop() != null) {
         var exec = lifecycle.getPreStop().getExec();
         if (exec != null) {
-          c.process().exec(exec.getCommand(), Duration.ofSeconds(grace));
+          c.process().exec(exec.getCommand(), Duration.ofMillis(Math.max(1, deadline - now())));
         }
       }
     }
@@ -281,7 +283,6 @@ final class PodRunner {
         c.process().signalGroup("TERM");
       }
     }
-    long deadline = now() + grace * 1000;
     for (ContainerRun c : containers) {
       if (c.process() != null) {
         c.process().awaitExit(Duration.ofMillis(Math.max(0, deadline - now())));

@@ -144,35 +144,11 @@ public final class FailoverStep {
     }
     if (decision instanceof FailoverDecision.Handover handover) {
       LOG.info("{}", handover.message());
-      Credentials superuser = superuser(shard);
-      Credentials poolerAdmin = Credentials.poolerAdmin(client, shard);
-      Outcome done =
-          switchover.run(
-              shard,
-              handover.candidate(),
-              FailoverSpecs.settings(shard.getSpec()),
-              seen,
-              connections(endpoints, superuser),
-              poolerAdmin.user(),
-              poolerAdmin.password(),
-              () -> control(shard, pods));
-      return new Outcome(done.shard(), done.decision(), monitor.published(shard));
+      return switchover(shard, handover.candidate(), seen, endpoints, pods);
     }
     var switchoverTo = switchover.requested(shard);
     if (decision instanceof FailoverDecision.None && labelled != null && switchoverTo.isPresent()) {
-      Credentials superuser = superuser(shard);
-      Credentials poolerAdmin = Credentials.poolerAdmin(client, shard);
-      Outcome done =
-          switchover.run(
-              shard,
-              switchoverTo.get(),
-              FailoverSpecs.settings(shard.getSpec()),
-              seen,
-              connections(endpoints, superuser),
-              poolerAdmin.user(),
-              poolerAdmin.password(),
-              () -> control(shard, live));
-      return new Outcome(done.shard(), done.decision(), monitor.published(shard));
+      return switchover(shard, switchoverTo.get(), seen, endpoints, live);
     }
     if (decision instanceof FailoverDecision.None && labelled != null) {
       // instances added by a scale-up join the ro Service
@@ -185,6 +161,28 @@ public final class FailoverStep {
       }
     }
     return new Outcome(shard, decision, monitor.published(shard));
+  }
+
+  /** A planned switchover to {@code target}: asked for, or the handover of a drained primary. */
+  private Outcome switchover(
+      PostgresShard shard,
+      String target,
+      ObservedShard seen,
+      Map<String, ShardMonitor.Endpoint> endpoints,
+      List<Pod> pods) {
+    Credentials superuser = superuser(shard);
+    Credentials poolerAdmin = Credentials.poolerAdmin(client, shard);
+    Outcome done =
+        switchover.run(
+            shard,
+            target,
+            FailoverSpecs.settings(shard.getSpec()),
+            seen,
+            connections(endpoints, superuser),
+            poolerAdmin.user(),
+            poolerAdmin.password(),
+            () -> control(shard, pods));
+    return new Outcome(done.shard(), done.decision(), monitor.published(shard));
   }
 
   private Outcome promote(

@@ -195,17 +195,7 @@ public final class LocalPod implements AutoCloseable {
    * what is left in a PID namespace whose first process has exited.
    */
   public void signalGroup(String signal) {
-    try {
-      new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start()
-          .waitFor();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    kill(signal, List.of("-" + process.pid()));
   }
 
   /**
@@ -213,9 +203,15 @@ public final class LocalPod implements AutoCloseable {
    * them all, SIGCONT thaws them), whatever process groups they are in.
    */
   public void signalTree(String signal) {
+    List<String> pids = new ArrayList<>(List.of(Long.toString(process.pid())));
+    process.descendants().forEach(d -> pids.add(Long.toString(d.pid())));
+    kill(signal, pids);
+  }
+
+  /** kill(1) of {@code targets} (PIDs, or -PGID for a process group); no such process is fine. */
+  private static void kill(String signal, List<String> targets) {
     List<String> command = new ArrayList<>(List.of("kill", "-" + signal, "--"));
-    command.add(Long.toString(process.pid()));
-    process.descendants().forEach(d -> command.add(Long.toString(d.pid())));
+    command.addAll(targets);
     try {
       new ProcessBuilder(command)
           .redirectErrorStream(true)
