@@ -29,71 +29,15 @@ public record InstanceObservation(
     boolean refused,
     String rejoin) {
 
-  public InstanceObservation(
-      String pod,
-      int ordinal,
-      boolean reachable,
-      Boolean inRecovery,
-      Long timeline,
-      Long receiveLsn,
-      Long replayLsn,
-      Long currentLsn,
-      boolean streaming,
-      String upstreamHost,
-      String systemIdentifier,
-      boolean refused) {
-    this(
-        pod,
-        ordinal,
-        reachable,
-        inRecovery,
-        timeline,
-        receiveLsn,
-        replayLsn,
-        currentLsn,
-        streaming,
-        upstreamHost,
-        systemIdentifier,
-        refused,
-        null);
-  }
-
-  public InstanceObservation(
-      String pod,
-      int ordinal,
-      boolean reachable,
-      Boolean inRecovery,
-      Long timeline,
-      Long receiveLsn,
-      Long replayLsn,
-      Long currentLsn,
-      boolean streaming,
-      String upstreamHost,
-      String systemIdentifier) {
-    this(
-        pod,
-        ordinal,
-        reachable,
-        inRecovery,
-        timeline,
-        receiveLsn,
-        replayLsn,
-        currentLsn,
-        streaming,
-        upstreamHost,
-        systemIdentifier,
-        false);
-  }
-
   public static InstanceObservation unreachable(String pod, int ordinal) {
     return new InstanceObservation(
-        pod, ordinal, false, null, null, null, null, null, false, null, null, false);
+        pod, ordinal, false, null, null, null, null, null, false, null, null, false, null);
   }
 
   /** Nothing listens at the instance's address: its postmaster is not running. */
   public static InstanceObservation refused(String pod, int ordinal) {
     return new InstanceObservation(
-        pod, ordinal, false, null, null, null, null, null, false, null, null, true);
+        pod, ordinal, false, null, null, null, null, null, false, null, null, true, null);
   }
 
   /** The same observation with another timeline (the monitor remembers what it saw streaming). */

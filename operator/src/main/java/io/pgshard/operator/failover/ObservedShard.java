@@ -33,28 +33,6 @@ public record ObservedShard(
     instances = List.copyOf(instances);
   }
 
-  public ObservedShard(
-      String labelledPrimary,
-      boolean labelledPrimaryPodExists,
-      int primaryFailures,
-      Long lastPrimaryLsn,
-      String systemIdentifier,
-      String targetPrimary,
-      boolean initialized,
-      List<InstanceObservation> instances) {
-    this(
-        labelledPrimary,
-        labelledPrimaryPodExists,
-        primaryFailures,
-        lastPrimaryLsn,
-        systemIdentifier,
-        targetPrimary,
-        initialized,
-        instances,
-        null,
-        false);
-  }
-
   public Optional<InstanceObservation> instance(String pod) {
     return instances.stream().filter(i -> i.pod().equals(pod)).findFirst();
   }

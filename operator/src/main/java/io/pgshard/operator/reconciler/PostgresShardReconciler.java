@@ -17,7 +17,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import io.pgshard.operator.api.v1alpha1.InstanceStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.config.ServerCapabilities;
@@ -45,8 +44,6 @@ import io.pgshard.operator.model.ShardConfigMaps;
 import io.pgshard.operator.model.SpecProblem;
 import io.pgshard.operator.model.SpecValidator;
 import io.pgshard.operator.monitor.ProbeLoops;
-import io.pgshard.operator.status.Conditions;
-import io.pgshard.operator.status.Reasons;
 import io.pgshard.operator.status.ShardObservation;
 import io.pgshard.operator.status.ShardStatusUpdater;
 import java.time.Duration;
@@ -142,7 +139,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
 
   private final ServerCapabilities server;
   private final ShardStatusUpdater statusUpdater;
-  private final KubernetesEvents events;
+  private final ShardReports reports;
   private final Optional<FailoverStep> failover;
   private final Optional<MaintenanceStep> maintenanceStep;
 
@@ -158,7 +155,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       Optional<MaintenanceStep> maintenanceStep) {
     this.server = server;
     this.statusUpdater = statusUpdater;
-    this.events = events;
+    this.reports = new ShardReports(events);
     this.failover = failover;
     this.maintenanceStep = maintenanceStep;
   }
@@ -247,12 +244,12 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         try {
           context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         } catch (RuntimeException e) {
-          if (interrupted(e)) {
+          if (ShardReports.interrupted(e)) {
             throw e; // the operator is stopping
           }
           // an object the API server refuses (an immutable field, a quota) is reported and retried;
           // status and the next failover must not wait for it
-          objectsError = rootMessage(e);
+          objectsError = ShardReports.rootMessage(e);
           LOG.warn("objects of the shard not applied: {}", objectsError, e);
         }
       }
@@ -262,9 +259,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       ShardObservation seen = observe(shard, context, problems, decision, probed, maintenance);
       PostgresShardStatus status = statusUpdater.update(shard.getStatus(), seen);
-      reportRejoins(shard, shard.getStatus(), status);
+      reports.rejoins(shard, shard.getStatus(), status);
       if (objectsError != null) {
-        notApplied(shard, status, objectsError);
+        reports.objectsNotApplied(shard, status, objectsError);
       }
       UpdateControl<PostgresShard> control = updateStatus(shard, context, status, problems);
       if (objectsError != null) {
@@ -291,99 +288,6 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       return control.rescheduleAfter(next.toMillis());
     }
-  }
-
-  /**
-   * An event when an instance newly reports that it diverged and was rewound (Normal) or had to be
-   * cloned again (Warning: its data was discarded).
-   */
-  private void reportRejoins(
-      PostgresShard shard, PostgresShardStatus previous, PostgresShardStatus next) {
-    for (InstanceStatus instance : next.getInstances()) {
-      String now = instance.getRejoin();
-      String before =
-          previous == null
-              ? null
-              : previous.getInstances().stream()
-                  .filter(p -> instance.getName().equals(p.getName()))
-                  .findFirst()
-                  .map(InstanceStatus::getRejoin)
-                  .orElse(null);
-      if (now == null
-          || now.equals(before)
-          || (previous != null && before == null && !fresh(now))) {
-        continue;
-      }
-      if (now.startsWith("recloned")) {
-        events.warning(
-            shard,
-            "InstanceRecloned",
-            instance.getName()
-                + " diverged from the primary's history and could not be rewound: its data was"
-                + " discarded and copied again from the primary ("
-                + now
-                + ")");
-      } else {
-        events.normal(
-            shard,
-            "InstanceRewound",
-            instance.getName()
-                + " diverged from the primary's history (WAL the primary never had) and was"
-                + " rewound with pg_rewind ("
-                + now
-                + ")");
-      }
-    }
-  }
-
-  /** A rejoin recorded in the last ten minutes (one seen first after an operator restart). */
-  private static boolean fresh(String rejoin) {
-    try {
-      java.time.Instant at = java.time.Instant.parse(rejoin.substring(rejoin.indexOf(' ') + 1));
-      return at.isAfter(java.time.Instant.now().minus(Duration.ofMinutes(10)));
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** Ready=False with reason ObjectsNotApplied and the API server's message; an event once. */
-  private void notApplied(PostgresShard shard, PostgresShardStatus status, String message) {
-    PostgresShardStatus previous = shard.getStatus();
-    boolean known =
-        previous != null
-            && Reasons.OBJECTS_NOT_APPLIED.equals(
-                Conditions.reason(previous.getConditions(), Conditions.READY));
-    long generation =
-        shard.getMetadata().getGeneration() == null ? 0 : shard.getMetadata().getGeneration();
-    status.setConditions(
-        Conditions.with(
-            status.getConditions(),
-            generation,
-            java.time.Instant.now(),
-            Conditions.READY,
-            false,
-            Reasons.OBJECTS_NOT_APPLIED,
-            message));
-    if (!known) {
-      events.warning(shard, Reasons.OBJECTS_NOT_APPLIED, message);
-    }
-  }
-
-  private static boolean interrupted(Throwable e) {
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof InterruptedException) {
-        return true;
-      }
-    }
-    return Thread.currentThread().isInterrupted();
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
   private static List<Pod> pods(PostgresShard shard, Context<PostgresShard> context) {
@@ -461,14 +365,8 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       Context<PostgresShard> context,
       PostgresShardStatus next,
       List<SpecProblem> problems) {
+    reports.invalidSpec(shard, problems);
     PostgresShardStatus previous = shard.getStatus();
-    if (!problems.isEmpty()
-        && !Reasons.INVALID_SPEC.equals(
-            previous == null
-                ? null
-                : Conditions.reason(previous.getConditions(), Conditions.READY))) {
-      events.warning(shard, Reasons.INVALID_SPEC, problems.toString());
-    }
     if (previous != null && JsonEquality.same(previous, next)) {
       return UpdateControl.noUpdate();
     }

@@ -16,12 +16,24 @@ class FailoverPolicyTest {
 
   static InstanceObservation primary(int ordinal, long lsn) {
     return new InstanceObservation(
-        pod(ordinal), ordinal, true, false, 2L, null, null, lsn, false, null, SYSID);
+        pod(ordinal), ordinal, true, false, 2L, null, null, lsn, false, null, SYSID, false, null);
   }
 
   static InstanceObservation standby(int ordinal, Long receive, Long replay, boolean streaming) {
     return new InstanceObservation(
-        pod(ordinal), ordinal, true, true, 2L, receive, replay, null, streaming, "s-rw", SYSID);
+        pod(ordinal),
+        ordinal,
+        true,
+        true,
+        2L,
+        receive,
+        replay,
+        null,
+        streaming,
+        "s-rw",
+        SYSID,
+        false,
+        null);
   }
 
   static InstanceObservation down(int ordinal) {
@@ -35,7 +47,7 @@ class FailoverPolicyTest {
   static ObservedShard shard(
       String labelled, int failures, Long lastLsn, InstanceObservation... instances) {
     return new ObservedShard(
-        labelled, true, failures, lastLsn, SYSID, null, true, List.of(instances));
+        labelled, true, failures, lastLsn, SYSID, null, true, List.of(instances), null, false);
   }
 
   @Test
@@ -141,7 +153,16 @@ class FailoverPolicyTest {
   void failsOverAtOnceWhenThePrimaryPodIsGone() {
     ObservedShard gone =
         new ObservedShard(
-            "s-0", false, 0, 5000L, SYSID, null, true, List.of(standby(1, 5000L, 5000L, false)));
+            "s-0",
+            false,
+            0,
+            5000L,
+            SYSID,
+            null,
+            true,
+            List.of(standby(1, 5000L, 5000L, false)),
+            null,
+            false);
     FailoverDecision d = FailoverPolicy.decide(DEFAULTS, gone);
     assertThat(d)
         .isInstanceOfSatisfying(
@@ -187,7 +208,8 @@ class FailoverPolicyTest {
   @Test
   void neverPromotesAStandbyOfAnotherCluster() {
     InstanceObservation stranger =
-        new InstanceObservation("s-1", 1, true, true, 2L, 9000L, 9000L, null, false, null, "999");
+        new InstanceObservation(
+            "s-1", 1, true, true, 2L, 9000L, 9000L, null, false, null, "999", false, null);
     FailoverDecision d =
         FailoverPolicy.decide(
             DEFAULTS, shard("s-0", 3, 5000L, down(0), stranger, standby(2, 4990L, 4990L, false)));
@@ -212,7 +234,9 @@ class FailoverPolicyTest {
             SYSID,
             "s-1",
             true,
-            List.of(down(0), standby(1, 4000L, 4000L, false), standby(2, 5000L, 5000L, false)));
+            List.of(down(0), standby(1, 4000L, 4000L, false), standby(2, 5000L, 5000L, false)),
+            null,
+            false);
     FailoverDecision d = FailoverPolicy.decide(DEFAULTS, midway);
     assertThat(d)
         .isInstanceOfSatisfying(
@@ -236,7 +260,9 @@ class FailoverPolicyTest {
             SYSID,
             "s-1",
             true,
-            List.of(down(0), down(1), standby(2, 5000L, 5000L, false)));
+            List.of(down(0), down(1), standby(2, 5000L, 5000L, false)),
+            null,
+            false);
     assertThat(FailoverPolicy.decide(DEFAULTS, midway).reason())
         .isEqualTo("PromotionTargetUnreachable");
   }
@@ -282,7 +308,9 @@ class FailoverPolicyTest {
             null,
             null,
             false,
-            List.of(standby(0, null, 100L, false), down(1)));
+            List.of(standby(0, null, 100L, false), down(1)),
+            null,
+            false);
     FailoverDecision d = FailoverPolicy.decide(disabled, fresh);
     assertThat(d)
         .isInstanceOfSatisfying(

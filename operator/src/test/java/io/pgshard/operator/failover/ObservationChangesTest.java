@@ -9,16 +9,29 @@ class ObservationChangesTest {
 
   static InstanceObservation primary(long lsn, long timeline) {
     return new InstanceObservation(
-        "p-0", 0, true, false, timeline, null, null, lsn, false, null, "7");
+        "p-0", 0, true, false, timeline, null, null, lsn, false, null, "7", false, null);
   }
 
   static InstanceObservation standby(long lsn, boolean streaming) {
     return new InstanceObservation(
-        "p-1", 1, true, true, 1L, lsn, lsn, null, streaming, streaming ? "127.0.1.1" : null, "7");
+        "p-1",
+        1,
+        true,
+        true,
+        1L,
+        lsn,
+        lsn,
+        null,
+        streaming,
+        streaming ? "127.0.1.1" : null,
+        "7",
+        false,
+        null);
   }
 
   static ObservedShard shard(int failures, InstanceObservation... instances) {
-    return new ObservedShard("p-0", true, failures, 100L, "7", null, true, List.of(instances));
+    return new ObservedShard(
+        "p-0", true, failures, 100L, "7", null, true, List.of(instances), null, false);
   }
 
   @Test

@@ -27,7 +27,19 @@ class SafetyGapsPolicyTest {
 
   static InstanceObservation standbyOn(int ordinal, long timeline, long lsn) {
     return new InstanceObservation(
-        pod(ordinal), ordinal, true, true, timeline, lsn, lsn, null, false, "s-rw", SYSID);
+        pod(ordinal),
+        ordinal,
+        true,
+        true,
+        timeline,
+        lsn,
+        lsn,
+        null,
+        false,
+        "s-rw",
+        SYSID,
+        false,
+        null);
   }
 
   static ObservedShard failed(

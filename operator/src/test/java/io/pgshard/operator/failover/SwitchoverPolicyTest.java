@@ -70,7 +70,9 @@ class SwitchoverPolicyTest {
             SYSID,
             "s-2",
             true,
-            List.of(primary(0, 1000), standby(1, 1000L, 1000L, true)));
+            List.of(primary(0, 1000), standby(1, 1000L, 1000L, true)),
+            null,
+            false);
     assertThat(refusal(s, "s-1")).contains("FailoverInProgress");
   }
 }

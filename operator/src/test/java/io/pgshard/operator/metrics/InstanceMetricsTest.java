@@ -14,16 +14,18 @@ class InstanceMetricsTest {
   InstanceMetrics metrics = new InstanceMetrics(registry);
 
   static InstanceObservation primary(String pod) {
-    return new InstanceObservation(pod, 0, true, false, 2L, null, null, 10_000L, false, null, "1");
+    return new InstanceObservation(
+        pod, 0, true, false, 2L, null, null, 10_000L, false, null, "1", false, null);
   }
 
   static InstanceObservation standby(String pod, long replay) {
-    return new InstanceObservation(pod, 1, true, true, 2L, replay, replay, null, true, null, "1");
+    return new InstanceObservation(
+        pod, 1, true, true, 2L, replay, replay, null, true, null, "1", false, null);
   }
 
   static ObservedShard seen(InstanceObservation... instances) {
     return new ObservedShard(
-        "orders-shard-0-0", true, 0, 10_000L, "1", null, true, List.of(instances));
+        "orders-shard-0-0", true, 0, 10_000L, "1", null, true, List.of(instances), null, false);
   }
 
   double gauge(String name, String pod) {

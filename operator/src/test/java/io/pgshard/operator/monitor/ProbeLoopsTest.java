@@ -87,12 +87,13 @@ class ProbeLoopsTest {
   }
 
   static InstanceObservation primary(long lsn) {
-    return new InstanceObservation("p-0", 0, true, false, 1L, null, null, lsn, false, null, "7");
+    return new InstanceObservation(
+        "p-0", 0, true, false, 1L, null, null, lsn, false, null, "7", false, null);
   }
 
   static InstanceObservation standby(long lsn) {
     return new InstanceObservation(
-        "p-1", 1, true, true, 1L, lsn, lsn, null, true, "127.0.1.1", "7");
+        "p-1", 1, true, true, 1L, lsn, lsn, null, true, "127.0.1.1", "7", false, null);
   }
 
   static ProbeLoops.Inputs inputs(String labelled) {

@@ -64,7 +64,7 @@ class ShardMonitorTest {
 
   static InstanceObservation standby(long timeline, boolean streaming) {
     return new InstanceObservation(
-        "p-1", 1, true, true, timeline, 900L, 900L, null, streaming, "rw", "7");
+        "p-1", 1, true, true, timeline, 900L, 900L, null, streaming, "rw", "7", false, null);
   }
 
   @Test
@@ -107,7 +107,8 @@ class ShardMonitorTest {
     ShardMonitor monitor = monitor(Duration.ofSeconds(1));
     answers.put(
         "p-0",
-        new InstanceObservation("p-0", 0, true, false, 3L, null, null, 900L, false, null, "7"));
+        new InstanceObservation(
+            "p-0", 0, true, false, 3L, null, null, 900L, false, null, "7", false, null));
     answers.put("p-1", standby(3, true));
     monitor.observe(PODS, "p-0", true, null, true, false, PrimaryHistory.NONE);
 

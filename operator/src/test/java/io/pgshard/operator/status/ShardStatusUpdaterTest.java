@@ -164,7 +164,9 @@ class ShardStatusUpdaterTest {
                     Lsn.parse("0/3000100"),
                     false,
                     null,
-                    "7"),
+                    "7",
+                    false,
+                    null),
                 new InstanceObservation(
                     "s-1",
                     1,
@@ -176,8 +178,12 @@ class ShardStatusUpdaterTest {
                     null,
                     true,
                     "10.0.0.1",
-                    "7"),
-                InstanceObservation.unreachable("s-2", 2)));
+                    "7",
+                    false,
+                    null),
+                InstanceObservation.unreachable("s-2", 2)),
+            null,
+            false);
     Instant at = Instant.parse("2026-11-21T09:59:58Z");
     PostgresShardStatus previous = new PostgresShardStatus();
     InstanceStatus old = new InstanceStatus();
@@ -291,7 +297,9 @@ class ShardStatusUpdaterTest {
                     Lsn.parse("0/3000100"),
                     false,
                     null,
-                    "7"),
+                    "7",
+                    false,
+                    null),
                 new InstanceObservation(
                     "s-1",
                     1,

@@ -1,0 +1,131 @@
+package io.pgshard.operator.reconciler;
+
+import io.pgshard.operator.api.v1alpha1.InstanceStatus;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.kube.KubernetesEvents;
+import io.pgshard.operator.model.SpecProblem;
+import io.pgshard.operator.status.Conditions;
+import io.pgshard.operator.status.Reasons;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a shard's reconcile tells the user beyond the status it computes: an event for each newly
+ * reported rejoin, and a Warning event (once) with the Ready condition for a refused spec or
+ * objects the API server would not take.
+ */
+final class ShardReports {
+
+  /** A rejoin seen first after an operator restart is reported when it is this recent. */
+  private static final Duration FRESH = Duration.ofMinutes(10);
+
+  private final KubernetesEvents events;
+
+  ShardReports(KubernetesEvents events) {
+    this.events = events;
+  }
+
+  /**
+   * An event when an instance newly reports that it diverged and was rewound (Normal) or had to be
+   * cloned again (Warning: its data was discarded).
+   */
+  void rejoins(PostgresShard shard, PostgresShardStatus previous, PostgresShardStatus next) {
+    for (InstanceStatus instance : next.getInstances()) {
+      String now = instance.getRejoin();
+      String before =
+          previous == null
+              ? null
+              : previous.getInstances().stream()
+                  .filter(p -> instance.getName().equals(p.getName()))
+                  .findFirst()
+                  .map(InstanceStatus::getRejoin)
+                  .orElse(null);
+      if (now == null
+          || now.equals(before)
+          || (previous != null && before == null && !fresh(now))) {
+        continue;
+      }
+      if (now.startsWith("recloned")) {
+        events.warning(
+            shard,
+            "InstanceRecloned",
+            instance.getName()
+                + " diverged from the primary's history and could not be rewound: its data was"
+                + " discarded and copied again from the primary ("
+                + now
+                + ")");
+      } else {
+        events.normal(
+            shard,
+            "InstanceRewound",
+            instance.getName()
+                + " diverged from the primary's history (WAL the primary never had) and was"
+                + " rewound with pg_rewind ("
+                + now
+                + ")");
+      }
+    }
+  }
+
+  /** A rejoin ("rewound 2026-…" or "recloned 2026-…") recorded in the last ten minutes. */
+  private static boolean fresh(String rejoin) {
+    try {
+      Instant at = Instant.parse(rejoin.substring(rejoin.indexOf(' ') + 1));
+      return at.isAfter(Instant.now().minus(FRESH));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Ready=False with reason ObjectsNotApplied and the API server's message; an event once. */
+  void objectsNotApplied(PostgresShard shard, PostgresShardStatus status, String message) {
+    PostgresShardStatus previous = shard.getStatus();
+    long generation =
+        shard.getMetadata().getGeneration() == null ? 0 : shard.getMetadata().getGeneration();
+    status.setConditions(
+        Conditions.with(
+            status.getConditions(),
+            generation,
+            Instant.now(),
+            Conditions.READY,
+            false,
+            Reasons.OBJECTS_NOT_APPLIED,
+            message));
+    if (!readyReasonWas(previous, Reasons.OBJECTS_NOT_APPLIED)) {
+      events.warning(shard, Reasons.OBJECTS_NOT_APPLIED, message);
+    }
+  }
+
+  /** A Warning event for a refused spec, once: not again while Ready says InvalidSpec. */
+  void invalidSpec(PostgresShard shard, List<SpecProblem> problems) {
+    if (!problems.isEmpty() && !readyReasonWas(shard.getStatus(), Reasons.INVALID_SPEC)) {
+      events.warning(shard, Reasons.INVALID_SPEC, problems.toString());
+    }
+  }
+
+  private static boolean readyReasonWas(PostgresShardStatus previous, String reason) {
+    return previous != null
+        && reason.equals(Conditions.reason(previous.getConditions(), Conditions.READY));
+  }
+
+  /** Whether {@code e} (or the thread) says the operator is stopping. */
+  static boolean interrupted(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return Thread.currentThread().isInterrupted();
+  }
+
+  /** The innermost cause's message: what the API server said, without the wrappers. */
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}
