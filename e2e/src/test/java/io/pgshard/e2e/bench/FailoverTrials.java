@@ -6,8 +6,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgshard.e2e.harness.Directories;
 import io.pgshard.e2e.harness.LocalCluster;
-import io.pgshard.operator.api.v1alpha1.ReplicationMode;
-import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.testing.Jdbc;
@@ -49,29 +47,7 @@ final class FailoverTrials {
     Path root = Directories.newRoot("pgbench");
     try (LocalCluster harness = LocalCluster.start(root, Map.of(), line -> {})) {
       KubernetesClient client = harness.client();
-      ShardedCluster cluster = Samples.cluster(client, "minimal.yaml");
-      cluster.getMetadata().setNamespace(NS);
-      cluster.getSpec().setShards(1);
-      cluster.getSpec().setReplicas(2);
-      if ("sync".equals(mode)) {
-        cluster.getSpec().getReplication().setMode(ReplicationMode.SYNC);
-        cluster.getSpec().getReplication().setSyncReplicas(1);
-      }
-      client.resource(cluster).create();
-      await()
-          .atMost(TIMEOUT)
-          .ignoreExceptions()
-          .until(
-              () ->
-                  "Ready"
-                      .equals(
-                          client
-                              .resources(ShardedCluster.class)
-                              .inNamespace(NS)
-                              .withName(CLUSTER)
-                              .get()
-                              .getStatus()
-                              .getPhase()));
+      Samples.createOneShard(client, NS, CLUSTER, 2, "sync".equals(mode), TIMEOUT);
       Map<String, String> app = credentials(client, ResourceNames.appSecret(CLUSTER));
       try (Writer writer =
           Writer.start(

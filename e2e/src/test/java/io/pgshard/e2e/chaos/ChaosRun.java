@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgshard.e2e.harness.ControlPlaneCluster;
 import io.pgshard.operator.api.v1alpha1.FailoverRecord;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
-import io.pgshard.operator.api.v1alpha1.ReplicationMode;
-import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.testing.Jdbc;
@@ -83,31 +81,8 @@ final class ChaosRun implements AutoCloseable {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
-    ShardedCluster manifest = Samples.cluster(client, "minimal.yaml");
-    manifest.getMetadata().setName(CLUSTER);
-    manifest.getMetadata().setNamespace(NS);
-    manifest.getSpec().setShards(1);
-    manifest.getSpec().setReplicas(INSTANCES - 1);
-    if ("sync".equals(mode)) {
-      manifest.getSpec().getReplication().setMode(ReplicationMode.SYNC);
-      manifest.getSpec().getReplication().setSyncReplicas(1);
-    }
-    client.resource(manifest).create();
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreExceptions()
-        .until(
-            () ->
-                "Ready"
-                    .equals(
-                        client
-                            .resources(ShardedCluster.class)
-                            .inNamespace(NS)
-                            .withName(CLUSTER)
-                            .get()
-                            .getStatus()
-                            .getPhase()));
+    Samples.createOneShard(
+        client, NS, CLUSTER, INSTANCES - 1, "sync".equals(mode), Duration.ofMinutes(3));
     Map<String, String> app = credentials(ResourceNames.appSecret(CLUSTER));
     this.superuser = credentials(ResourceNames.superuserSecret(CLUSTER));
     this.app =

@@ -1,13 +1,17 @@
 package io.pgshard.operator.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** The manifests in {@code samples/}, as the tests load them. */
@@ -52,5 +56,45 @@ public final class Samples {
       object.getMetadata().setNamespace(namespace);
       client.resource(object).inNamespace(namespace).create();
     }
+  }
+
+  /**
+   * Creates {@code samples/minimal.yaml} as one shard of a primary and {@code replicas} standbys
+   * (synchronous with one sync standby when {@code sync}) named {@code name} in {@code namespace},
+   * and waits until its phase is Ready.
+   */
+  public static ShardedCluster createOneShard(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      int replicas,
+      boolean sync,
+      Duration timeout) {
+    ShardedCluster manifest = cluster(client, "minimal.yaml");
+    manifest.getMetadata().setName(name);
+    manifest.getMetadata().setNamespace(namespace);
+    manifest.getSpec().setShards(1);
+    manifest.getSpec().setReplicas(replicas);
+    if (sync) {
+      manifest.getSpec().getReplication().setMode(ReplicationMode.SYNC);
+      manifest.getSpec().getReplication().setSyncReplicas(1);
+    }
+    ShardedCluster created = client.resource(manifest).create();
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () ->
+                "Ready"
+                    .equals(
+                        client
+                            .resources(ShardedCluster.class)
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get()
+                            .getStatus()
+                            .getPhase()));
+    return created;
   }
 }
