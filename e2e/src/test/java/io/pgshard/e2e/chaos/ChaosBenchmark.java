@@ -64,6 +64,9 @@ class ChaosBenchmark {
             done.add(trial);
             inARow = 0;
             System.out.println(row(trial));
+            if (Boolean.getBoolean("bench.trace")) {
+              System.out.println(run.trace());
+            }
           } catch (Exception | AssertionError e) {
             // a trial that did not end (no write acknowledged, no new primary, no steady state
             // within the time allowed) is counted and shown, never dropped

@@ -71,7 +71,10 @@ final class ChaosRun implements AutoCloseable {
   private final Map<String, String> superuser;
   private final Random random;
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+  private final ScheduledExecutorService tracer = Executors.newSingleThreadScheduledExecutor();
   private int missingBefore;
+  private final List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile long traceFrom;
 
   private ChaosRun(ControlPlaneCluster cluster, String mode, long seed) throws Exception {
     this.cluster = cluster;
@@ -106,6 +109,7 @@ final class ChaosRun implements AutoCloseable {
     FailoverRecord before = shard().getStatus().getLastFailover();
     int splitBefore = watch.moments();
     long faultAt = System.nanoTime();
+    startTrace(faultAt);
     Injected injected = inject(fault, old);
     Runnable after = injected.undo();
     try {
@@ -148,7 +152,70 @@ final class ChaosRun implements AutoCloseable {
           now);
     } finally {
       after.run();
+      traceFrom = 0;
     }
+  }
+
+  /**
+   * Samples what the API and the client show every 250 ms from {@code faultAt} until the trial
+   * ends, for {@link #diagnostics()}: a trial that does not end shows where it stopped.
+   */
+  private void startTrace(long faultAt) {
+    trace.clear();
+    traceFrom = faultAt;
+    tracer.execute(
+        new Runnable() {
+          @Override
+          public void run() {
+            if (traceFrom != faultAt) {
+              return;
+            }
+            trace.add(sample(faultAt));
+            tracer.schedule(this, 250, TimeUnit.MILLISECONDS);
+          }
+        });
+  }
+
+  private String sample(long faultAt) {
+    StringBuilder line =
+        new StringBuilder(
+            String.format(java.util.Locale.ROOT, "+%6.2fs", (System.nanoTime() - faultAt) / 1e9));
+    try {
+      for (Pod p : instances()) {
+        line.append(' ')
+            .append(p.getMetadata().getName().replace(SHARD + "-", "#"))
+            .append('=')
+            .append(p.getMetadata().getLabels().get(Labels.ROLE))
+            .append(p.getMetadata().getDeletionTimestamp() == null ? "" : "/terminating")
+            .append(
+                p.getStatus() != null
+                        && p.getStatus().getConditions().stream()
+                            .anyMatch(
+                                c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+                    ? "/ready"
+                    : "");
+      }
+      PostgresShard s = shard();
+      line.append(" target=").append(s.getStatus().getTargetPrimary());
+      s.getStatus().getConditions().stream()
+          .filter(c -> "FailingOver".equals(c.getType()) || "Ready".equals(c.getType()))
+          .forEach(
+              c ->
+                  line.append(' ')
+                      .append(c.getType())
+                      .append('=')
+                      .append(c.getStatus())
+                      .append('/')
+                      .append(c.getReason()));
+    } catch (RuntimeException e) {
+      line.append(" api: ").append(e.getMessage());
+    }
+    List<String> errors = app.errors();
+    line.append(" acks=").append(app.acknowledgedCount()).append(" errors=").append(errors.size());
+    if (!errors.isEmpty()) {
+      line.append(" last: ").append(errors.get(errors.size() - 1));
+    }
+    return line.toString();
   }
 
   /** When the fault had taken hold, and what undoes it (safe to run more than once). */
@@ -404,9 +471,15 @@ final class ChaosRun implements AutoCloseable {
     return SecretValues.credentials(client, NS, List.of(secret)).get(secret);
   }
 
+  /** What the last trial's samples showed, from its fault on. */
+  String trace() {
+    return "trial trace (from the fault):\n" + String.join("\n", trace) + "\n";
+  }
+
   /** The shard and its pods as the API sees them, and the operator replicas' logs. */
   String diagnostics() {
-    return cluster.kubectl("get", "postgresshards,pods", "-n", NS, "-o", "yaml").output()
+    return trace()
+        + cluster.kubectl("get", "postgresshards,pods", "-n", NS, "-o", "yaml").output()
         + "\n"
         + cluster.kubectl("get", "events", "-n", NS).output()
         + "\n"
@@ -416,6 +489,7 @@ final class ChaosRun implements AutoCloseable {
   @Override
   public void close() throws Exception {
     later.shutdownNow();
+    tracer.shutdownNow();
     watch.close();
     app.close();
   }

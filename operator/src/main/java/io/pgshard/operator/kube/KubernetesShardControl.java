@@ -71,15 +71,50 @@ public final class KubernetesShardControl implements ShardControl {
   /** The grace period of a fencing delete (a primary that failed, not one that hands over). */
   public static final long FENCE_GRACE_SECONDS = 1;
 
+  /**
+   * Deletes the incarnation of {@code pod} that ran as primary, once: its UID goes on record
+   * (status.fencedPrimaryUid) before the delete, so a repeat (the fence not confirmed yet, an
+   * operator restart) leaves the replacement pod alone: it starts as a standby.
+   */
   @Override
   public void deletePod(String pod, boolean immediately) {
     var resource = client.pods().inNamespace(namespace()).withName(pod);
+    Pod now = resource.get();
+    if (now == null) {
+      deleted.add(pod);
+      return;
+    }
+    String uid = now.getMetadata().getUid();
+    String fenced = fencedPrimaryUid(pod);
+    if (fenced != null && !fenced.equals(uid)) {
+      deleted.add(pod);
+      return;
+    }
+    if (fenced == null) {
+      PostgresShardStatus status = status();
+      status.setFencedPrimary(pod);
+      status.setFencedPrimaryUid(uid);
+      writeStatus(status);
+    }
     if (immediately) {
       resource.withGracePeriod(FENCE_GRACE_SECONDS).delete();
     } else {
       resource.delete();
     }
     deleted.add(pod);
+  }
+
+  /** The UID on record of {@code pod}'s fenced incarnation, or null. */
+  public String fencedPrimaryUid(String pod) {
+    return fencedUid(shard, pod);
+  }
+
+  /** The UID {@code shard}'s status records for {@code pod}'s fenced incarnation, or null. */
+  public static String fencedUid(PostgresShard shard, String pod) {
+    PostgresShardStatus status = shard.getStatus();
+    return status != null && pod.equals(status.getFencedPrimary())
+        ? status.getFencedPrimaryUid()
+        : null;
   }
 
   /**
@@ -123,6 +158,8 @@ public final class KubernetesShardControl implements ShardControl {
     record.setLostBytesEstimate(promotion.lostBytesEstimate());
     status.setLastFailover(record);
     status.setTargetPrimary(null);
+    status.setFencedPrimary(null);
+    status.setFencedPrimaryUid(null);
     status.setCurrentPrimary(promotion.candidate());
     writeStatus(status);
     events.normal(
@@ -186,6 +223,8 @@ public final class KubernetesShardControl implements ShardControl {
    */
   private void writeStatus(PostgresShardStatus status) {
     String target = status.getTargetPrimary();
+    String fencedPod = status.getFencedPrimary();
+    String fencedUid = status.getFencedPrimaryUid();
     String current = status.getCurrentPrimary();
     FailoverRecord record = status.getLastFailover();
     for (int attempt = 1; ; attempt++) {
@@ -210,6 +249,8 @@ public final class KubernetesShardControl implements ShardControl {
       shard = fresh;
       status = status();
       status.setTargetPrimary(target);
+      status.setFencedPrimary(fencedPod);
+      status.setFencedPrimaryUid(fencedUid);
       status.setCurrentPrimary(current);
       status.setLastFailover(record);
     }

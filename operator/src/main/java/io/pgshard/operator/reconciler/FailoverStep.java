@@ -51,8 +51,11 @@ public final class FailoverStep {
   /** The reason while a fenced primary is not confirmed stopped. */
   public static final String FENCE_PENDING = "FencePending";
 
-  /** How long one reconcile waits for a fenced primary to be confirmed stopped. */
-  static final Duration FENCE_WAIT = Duration.ofMillis(1500);
+  /**
+   * How long one reconcile waits for a fenced primary to be confirmed stopped: its pod's 1 s grace
+   * period and the kubelet's report of it, so that one reconcile usually sees it through.
+   */
+  static final Duration FENCE_WAIT = Duration.ofMillis(2500);
 
   /**
    * What the step decided, the shard as it stands afterwards (status may have moved), and the
@@ -197,9 +200,17 @@ public final class FailoverStep {
     Map<String, String> uids = new LinkedHashMap<>();
     Map<String, String> addresses = new LinkedHashMap<>();
     for (Pod pod : pods) {
-      uids.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
+      // the incarnation that was fenced, when a fence is on record: its replacement is no primary
+      String fenced = KubernetesShardControl.fencedUid(shard, pod.getMetadata().getName());
+      uids.put(pod.getMetadata().getName(), fenced != null ? fenced : pod.getMetadata().getUid());
       if (pod.getStatus() != null && pod.getStatus().getPodIP() != null) {
         addresses.put(pod.getMetadata().getName(), pod.getStatus().getPodIP());
+      }
+    }
+    if (promote.from() != null) {
+      String fenced = KubernetesShardControl.fencedUid(shard, promote.from());
+      if (fenced != null) {
+        uids.put(promote.from(), fenced);
       }
     }
     FenceCheck fence =

@@ -36,6 +36,8 @@ public final class ShardStatusUpdater {
     next.setDesiredInstances(seen.desiredInstances());
     // failover bookkeeping and partition results belong to their controllers: carried over
     next.setTargetPrimary(prev.getTargetPrimary());
+    next.setFencedPrimary(prev.getFencedPrimary());
+    next.setFencedPrimaryUid(prev.getFencedPrimaryUid());
     next.setLastFailover(prev.getLastFailover());
     next.setLastPrimary(lastPrimary(prev.getLastPrimary(), seen.probed()));
     next.setPartitions(

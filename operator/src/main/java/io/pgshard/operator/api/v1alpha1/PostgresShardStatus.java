@@ -22,6 +22,16 @@ public class PostgresShardStatus {
   @JsonPropertyDescription("Pod being promoted during a failover or switchover.")
   private String targetPrimary;
 
+  @JsonPropertyDescription(
+      "Old primary's pod that the failover in progress deleted to fence it (with"
+          + " fencedPrimaryUid).")
+  private String fencedPrimary;
+
+  @JsonPropertyDescription(
+      "UID of the fenced pod. A pod of that name with another UID is its replacement, which starts"
+          + " as a standby.")
+  private String fencedPrimaryUid;
+
   @JsonPropertyDescription("Instances that pass their readiness probe.")
   private Integer readyInstances;
 
@@ -72,6 +82,22 @@ public class PostgresShardStatus {
 
   public void setCurrentPrimary(String currentPrimary) {
     this.currentPrimary = currentPrimary;
+  }
+
+  public String getFencedPrimary() {
+    return fencedPrimary;
+  }
+
+  public void setFencedPrimary(String fencedPrimary) {
+    this.fencedPrimary = fencedPrimary;
+  }
+
+  public String getFencedPrimaryUid() {
+    return fencedPrimaryUid;
+  }
+
+  public void setFencedPrimaryUid(String fencedPrimaryUid) {
+    this.fencedPrimaryUid = fencedPrimaryUid;
   }
 
   public String getTargetPrimary() {
