@@ -6,16 +6,31 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One probe of one container, run on the schedule its spec gives (initial delay, period, timeout,
  * success and failure thresholds, Kubernetes' defaults where unset): exec runs the command in the
  * container's environment, tcpSocket connects to the pod's address. Its result flips only after the
- * threshold of consecutive outcomes, as the kubelet's prober does.
+ * threshold of consecutive outcomes, as the kubelet's prober does. Like the kubelet's probe
+ * workers, a run goes on a thread of its own: a probe that hangs (a frozen container) until its
+ * timeout holds back nothing else the kubelet does for the pod, such as stopping it.
  */
 final class ProbeState {
 
+  private static final ExecutorService WORKERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "probe-worker");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final Probe probe;
+  private Future<Boolean> inFlight;
   private long nextAt;
   private int successes;
   private int failures;
@@ -32,13 +47,39 @@ final class ProbeState {
     return result;
   }
 
-  /** Runs the probe when it is due; returns true when the result changed. */
+  /**
+   * Takes the outcome of the run in flight once it has ended, or starts a run when one is due;
+   * returns true when the result changed.
+   */
   boolean maybeRun(long nowMillis, LocalPod process, String ip) {
+    if (inFlight != null) {
+      if (!inFlight.isDone()) {
+        return false;
+      }
+      boolean ok = outcome(inFlight);
+      inFlight = null;
+      return record(ok);
+    }
     if (nowMillis < nextAt) {
       return false;
     }
     nextAt = nowMillis + seconds(probe.getPeriodSeconds(), 10) * 1000L;
-    boolean ok = runOnce(process, ip);
+    inFlight = WORKERS.submit(() -> runOnce(process, ip));
+    return false;
+  }
+
+  private static boolean outcome(Future<Boolean> run) {
+    try {
+      return run.get();
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private boolean record(boolean ok) {
     boolean before = result;
     if (ok) {
       failures = 0;

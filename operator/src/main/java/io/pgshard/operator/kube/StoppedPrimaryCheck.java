@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Confirms a fenced primary stopped, from the API and from the instance itself: its pod is gone or
@@ -54,22 +55,51 @@ public final class StoppedPrimaryCheck implements FenceCheck {
     this.wait = wait;
   }
 
+  /**
+   * Polls the API every 100 ms; the instance's address is asked meanwhile on a thread of its own (a
+   * cut-off address takes a connect timeout to answer, which must not hold back noticing that the
+   * pod is gone).
+   */
   @Override
   public boolean confirmStopped(String pod) {
     long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
-      if (podGone(pod) || notPrimary(addresses.get(pod))) {
-        return true;
+    AtomicBoolean notPrimary = new AtomicBoolean();
+    AtomicBoolean done = new AtomicBoolean();
+    Thread asker =
+        new Thread(
+            () -> {
+              while (!done.get() && System.nanoTime() < deadline) {
+                if (notPrimary(addresses.get(pod))) {
+                  notPrimary.set(true);
+                  return;
+                }
+                sleep(POLL_MILLIS);
+              }
+            },
+            "fence-check-" + pod);
+    asker.setDaemon(true);
+    asker.start();
+    try {
+      while (true) {
+        if (notPrimary.get() || podGone(pod)) {
+          return true;
+        }
+        if (System.nanoTime() >= deadline || !sleep(POLL_MILLIS)) {
+          return notPrimary.get();
+        }
       }
-      if (System.nanoTime() >= deadline) {
-        return false;
-      }
-      try {
-        Thread.sleep(POLL_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
+    } finally {
+      done.set(true);
+    }
+  }
+
+  private static boolean sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
