@@ -176,6 +176,24 @@ final class ChaosRun implements AutoCloseable {
         });
   }
 
+  /** The ready addresses of the rw Service's EndpointSlices, as a Service proxy routes to them. */
+  private List<String> rwEndpoints() {
+    return client
+        .discovery()
+        .v1beta1()
+        .endpointSlices()
+        .inNamespace(NS)
+        .withLabel("kubernetes.io/service-name", ResourceNames.primaryService(SHARD))
+        .list()
+        .getItems()
+        .stream()
+        .flatMap(slice -> slice.getEndpoints().stream())
+        .filter(
+            e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
+        .flatMap(e -> e.getAddresses().stream())
+        .toList();
+  }
+
   private String sample(long faultAt) {
     StringBuilder line =
         new StringBuilder(
@@ -195,6 +213,7 @@ final class ChaosRun implements AutoCloseable {
                     ? "/ready"
                     : "");
       }
+      line.append(" rw=").append(rwEndpoints());
       PostgresShard s = shard();
       line.append(" target=").append(s.getStatus().getTargetPrimary());
       s.getStatus().getConditions().stream()

@@ -53,8 +53,10 @@ public final class PostgresConfig {
           "max_replication_slots", "16",
           "wal_keep_size", "1GB",
           "hot_standby_feedback", "on",
-          // standbys retry the rw Service every second, so they find a new primary quickly
-          "wal_retrieve_retry_interval", "1s",
+          // standbys retry the rw Service every 200 ms, so they find a new primary quickly; in
+          // synchronous mode the new primary's commits wait for that (the chaos runner showed
+          // kill -9 recovery in whole seconds with 1 s: commits waited for the standby's retry)
+          "wal_retrieve_retry_interval", "200ms",
           "wal_receiver_status_interval", "1s",
           "password_encryption", "scram-sha-256",
           "logging_collector", "off",

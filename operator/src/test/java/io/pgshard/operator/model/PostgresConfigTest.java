@@ -19,7 +19,7 @@ class PostgresConfigTest {
         .contains("hot_standby = on")
         .contains("wal_log_hints = on")
         .contains("cluster_name = 'orders-shard-0'")
-        .contains("wal_retrieve_retry_interval = '1s'")
+        .contains("wal_retrieve_retry_interval = '200ms'")
         .doesNotContain("synchronous_standby_names");
   }
 
