@@ -71,10 +71,8 @@ final class ChaosRun implements AutoCloseable {
   private final Map<String, String> superuser;
   private final Random random;
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
-  private final ScheduledExecutorService tracer = Executors.newSingleThreadScheduledExecutor();
   private int missingBefore;
-  private final List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private volatile long traceFrom;
+  private final TrialTrace trace;
 
   private ChaosRun(ControlPlaneCluster cluster, String mode, long seed) throws Exception {
     this.cluster = cluster;
@@ -94,6 +92,7 @@ final class ChaosRun implements AutoCloseable {
             app.get("username"),
             app.get("password"));
     this.watch = new SplitBrainWatch(this::addresses, app.get("username"), app.get("password"));
+    this.trace = new TrialTrace(client, NS, CLUSTER, SHARD, this.app);
   }
 
   static ChaosRun start(ControlPlaneCluster cluster, String mode, long seed) throws Exception {
@@ -109,7 +108,7 @@ final class ChaosRun implements AutoCloseable {
     FailoverRecord before = shard().getStatus().getLastFailover();
     int splitBefore = watch.moments();
     long faultAt = System.nanoTime();
-    startTrace(faultAt);
+    trace.start(faultAt);
     Injected injected = inject(fault, old);
     Runnable after = injected.undo();
     try {
@@ -152,89 +151,8 @@ final class ChaosRun implements AutoCloseable {
           now);
     } finally {
       after.run();
-      traceFrom = 0;
+      trace.stop();
     }
-  }
-
-  /**
-   * Samples what the API and the client show every 250 ms from {@code faultAt} until the trial
-   * ends, for {@link #diagnostics()}: a trial that does not end shows where it stopped.
-   */
-  private void startTrace(long faultAt) {
-    trace.clear();
-    traceFrom = faultAt;
-    tracer.execute(
-        new Runnable() {
-          @Override
-          public void run() {
-            if (traceFrom != faultAt) {
-              return;
-            }
-            trace.add(sample(faultAt));
-            tracer.schedule(this, 250, TimeUnit.MILLISECONDS);
-          }
-        });
-  }
-
-  /** The ready addresses of the rw Service's EndpointSlices, as a Service proxy routes to them. */
-  private List<String> rwEndpoints() {
-    return client
-        .discovery()
-        .v1beta1()
-        .endpointSlices()
-        .inNamespace(NS)
-        .withLabel("kubernetes.io/service-name", ResourceNames.primaryService(SHARD))
-        .list()
-        .getItems()
-        .stream()
-        .flatMap(slice -> slice.getEndpoints().stream())
-        .filter(
-            e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
-        .flatMap(e -> e.getAddresses().stream())
-        .toList();
-  }
-
-  private String sample(long faultAt) {
-    StringBuilder line =
-        new StringBuilder(
-            String.format(java.util.Locale.ROOT, "+%6.2fs", (System.nanoTime() - faultAt) / 1e9));
-    try {
-      for (Pod p : instances()) {
-        line.append(' ')
-            .append(p.getMetadata().getName().replace(SHARD + "-", "#"))
-            .append('=')
-            .append(p.getMetadata().getLabels().get(Labels.ROLE))
-            .append(p.getMetadata().getDeletionTimestamp() == null ? "" : "/terminating")
-            .append(
-                p.getStatus() != null
-                        && p.getStatus().getConditions().stream()
-                            .anyMatch(
-                                c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
-                    ? "/ready"
-                    : "");
-      }
-      line.append(" rw=").append(rwEndpoints());
-      PostgresShard s = shard();
-      line.append(" target=").append(s.getStatus().getTargetPrimary());
-      s.getStatus().getConditions().stream()
-          .filter(c -> "FailingOver".equals(c.getType()) || "Ready".equals(c.getType()))
-          .forEach(
-              c ->
-                  line.append(' ')
-                      .append(c.getType())
-                      .append('=')
-                      .append(c.getStatus())
-                      .append('/')
-                      .append(c.getReason()));
-    } catch (RuntimeException e) {
-      line.append(" api: ").append(e.getMessage());
-    }
-    List<String> errors = app.errors();
-    line.append(" acks=").append(app.acknowledgedCount()).append(" errors=").append(errors.size());
-    if (!errors.isEmpty()) {
-      line.append(" last: ").append(errors.get(errors.size() - 1));
-    }
-    return line.toString();
   }
 
   /** When the fault had taken hold, and what undoes it (safe to run more than once). */
@@ -492,7 +410,7 @@ final class ChaosRun implements AutoCloseable {
 
   /** What the last trial's samples showed, from its fault on. */
   String trace() {
-    return "trial trace (from the fault):\n" + String.join("\n", trace) + "\n";
+    return trace.toString();
   }
 
   /** The shard and its pods as the API sees them, and the operator replicas' logs. */
@@ -508,7 +426,7 @@ final class ChaosRun implements AutoCloseable {
   @Override
   public void close() throws Exception {
     later.shutdownNow();
-    tracer.shutdownNow();
+    trace.close();
     watch.close();
     app.close();
   }
