@@ -44,6 +44,7 @@ import io.pgshard.operator.model.ShardConfigMaps;
 import io.pgshard.operator.model.SpecProblem;
 import io.pgshard.operator.model.SpecValidator;
 import io.pgshard.operator.monitor.ProbeLoops;
+import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.status.ShardObservation;
 import io.pgshard.operator.status.ShardStatusUpdater;
 import java.time.Duration;
@@ -342,7 +343,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
                 .orElse(0)
             : 0;
     return new ShardObservation(
-        shard.getMetadata().getGeneration() == null ? 0 : shard.getMetadata().getGeneration(),
+        Conditions.generation(shard),
         shard.getSpec().getReplicas() + 1,
         instances,
         initialized,

@@ -82,8 +82,7 @@ final class ShardReports {
   /** Ready=False with reason ObjectsNotApplied and the API server's message; an event once. */
   void objectsNotApplied(PostgresShard shard, PostgresShardStatus status, String message) {
     PostgresShardStatus previous = shard.getStatus();
-    long generation =
-        shard.getMetadata().getGeneration() == null ? 0 : shard.getMetadata().getGeneration();
+    long generation = Conditions.generation(shard);
     status.setConditions(
         Conditions.with(
             status.getConditions(),

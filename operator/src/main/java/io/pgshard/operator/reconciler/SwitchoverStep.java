@@ -145,8 +145,7 @@ final class SwitchoverStep {
   private PostgresShard finish(PostgresShard shard, boolean done, String reason, String message) {
     PostgresShardStatus status =
         shard.getStatus() == null ? new PostgresShardStatus() : shard.getStatus();
-    long generation =
-        shard.getMetadata().getGeneration() == null ? 0 : shard.getMetadata().getGeneration();
+    long generation = Conditions.generation(shard);
     status.setConditions(
         Conditions.with(
             status.getConditions(),

@@ -32,8 +32,7 @@ public final class ClusterStatusUpdater {
       ShardedCluster cluster, List<PostgresShard> shards, List<String> problems) {
     ShardedClusterStatus prev =
         cluster.getStatus() == null ? new ShardedClusterStatus() : cluster.getStatus();
-    long generation =
-        cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
+    long generation = Conditions.generation(cluster);
     int wanted = cluster.getSpec().getShards();
     List<PostgresShard> sorted =
         shards.stream().sorted(Comparator.comparingInt(s -> s.getSpec().getIndex())).toList();

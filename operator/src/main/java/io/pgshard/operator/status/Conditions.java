@@ -2,6 +2,7 @@ package io.pgshard.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -86,6 +87,12 @@ public final class Conditions {
       conditions.stream().map(Condition::getType).filter(t -> !t.equals(type)).forEach(next::carry);
     }
     return next.set(type, status, reason, message).build();
+  }
+
+  /** The generation a condition about {@code resource} observes (0 before the API set one). */
+  public static long generation(HasMetadata resource) {
+    Long generation = resource.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
   }
 
   public List<Condition> build() {
