@@ -273,6 +273,9 @@ final class ChaosRun implements AutoCloseable {
   }
 
   /** One labelled primary, every instance ready and streaming from it. */
+  /** How long a restarted operator replica runs before the next trial. */
+  static final Duration OPERATOR_SETTLED = Duration.ofSeconds(45);
+
   private void awaitSteady() {
     await()
         .atMost(Duration.ofMinutes(3))
@@ -281,7 +284,14 @@ final class ChaosRun implements AutoCloseable {
         .until(
             () -> {
               String p = primary();
-              return p != null && ready() == INSTANCES && streaming(p) == INSTANCES - 1;
+              // and both operator replicas ready and settled: a trial that kills the leader while
+              // the other replica is still starting or warming up (restarted after the last
+              // trial) measures the JVM's start, not a takeover by a follower that has been
+              // standing by, as in production
+              return p != null
+                  && ready() == INSTANCES
+                  && streaming(p) == INSTANCES - 1
+                  && cluster.operatorsReady(OPERATOR_SETTLED);
             });
   }
 

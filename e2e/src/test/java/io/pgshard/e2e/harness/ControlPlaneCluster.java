@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -250,6 +251,31 @@ public final class ControlPlaneCluster implements Harness, AutoCloseable {
   /** The User-Agent replica {@code replica} sends. */
   public String userAgent(int replica) {
     return "pgshard-operator/" + operatorName(replica);
+  }
+
+  /**
+   * Whether every replica of the Deployment runs, has run for {@code settled} at least, and answers
+   * /readyz (started, informers healthy): what a Deployment would show as all replicas Ready, so
+   * the follower can take the Lease over.
+   */
+  public boolean operatorsReady(Duration settled) {
+    for (int i = 0; i < deployment().getSpec().getReplicas(); i++) {
+      OperatorProcess process = operator(i);
+      try {
+        if (process == null
+            || !process.isAlive()
+            || process.uptime().compareTo(settled) < 0
+            || process.get("/readyz").statusCode() != 200) {
+          return false;
+        }
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   public OperatorProcess operator(int replica) {

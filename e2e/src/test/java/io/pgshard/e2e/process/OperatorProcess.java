@@ -102,6 +102,12 @@ public final class OperatorProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** How long the process has run. */
+  public java.time.Duration uptime() {
+    java.time.Instant now = java.time.Instant.now();
+    return java.time.Duration.between(process.info().startInstant().orElse(now), now);
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
