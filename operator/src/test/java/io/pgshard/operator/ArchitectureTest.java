@@ -25,7 +25,8 @@ class ArchitectureTest {
             "io.pgshard.operator.model..",
             "io.pgshard.operator.status..",
             "io.pgshard.operator.failover..",
-            "io.pgshard.operator.partitions..")
+            "io.pgshard.operator.partitions..",
+            "io.pgshard.operator.backups..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

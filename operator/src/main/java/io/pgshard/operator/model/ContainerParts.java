@@ -74,6 +74,16 @@ final class ContainerParts {
         .build();
   }
 
+  /**
+   * A Secret key the container can start without (the variable is then unset): for credentials a
+   * user supplies, whose absence must not keep PostgreSQL from starting.
+   */
+  static EnvVar optionalSecretRef(String name, String secret, String key) {
+    EnvVar var = secretRef(name, secret, key);
+    var.getValueFrom().getSecretKeyRef().setOptional(true);
+    return var;
+  }
+
   static EnvVar secretRef(String name, String secret, String key) {
     return new EnvVarBuilder()
         .withName(name)

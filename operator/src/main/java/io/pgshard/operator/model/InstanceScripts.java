@@ -17,6 +17,12 @@ public final class InstanceScripts {
    */
   public static final String PRE_STOP = "prestop.sh";
 
+  /**
+   * Barman Cloud commands run by PostgreSQL: the archive_command of every instance, and the base
+   * backups the operator starts.
+   */
+  public static final String BACKUP = "backup.sh";
+
   /** PgBouncer container entrypoint. */
   public static final String POOLER = "pooler.sh";
 

@@ -41,7 +41,21 @@ public final class PostgresConfig {
           "wal_level",
           "wal_log_hints",
           "full_page_writes",
-          "cluster_name");
+          "cluster_name",
+          "archive_mode",
+          "archive_command",
+          "archive_library",
+          "restore_command",
+          "archive_cleanup_command",
+          "recovery_end_command",
+          "recovery_target",
+          "recovery_target_name",
+          "recovery_target_time",
+          "recovery_target_xid",
+          "recovery_target_lsn",
+          "recovery_target_inclusive",
+          "recovery_target_action",
+          "pgshard.run_dir");
 
   private static final Pattern PARAMETER_NAME =
       Pattern.compile("^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)?$");
@@ -80,11 +94,18 @@ public final class PostgresConfig {
     out.append("# pg_rewind needs hint bits WAL-logged and full page writes\n");
     out.append("wal_log_hints = on\n");
     out.append("full_page_writes = on\n");
+    out.append("# every instance runs backup.sh archive (run.sh sets archive_command): it keeps\n");
+    out.append("# nothing without spec.backup; standbys archive too, so no segment is missed\n");
+    out.append("archive_mode = always\n");
     synchronousStandbyNames(shardName, spec)
         .ifPresent(
             names -> out.append("synchronous_standby_names = ").append(quote(names)).append('\n'));
     Map<String, String> merged = new TreeMap<>(DEFAULTS);
     merged.putAll(detection(spec));
+    if (spec.getBackup() != null) {
+      // at most this much committed WAL waits for its segment to fill before it is archived
+      merged.put("archive_timeout", "5min");
+    }
     merged.putAll(spec.getPostgres().getParameters());
     merged.forEach((k, v) -> out.append(k).append(" = ").append(quote(v)).append('\n'));
     return out.toString();

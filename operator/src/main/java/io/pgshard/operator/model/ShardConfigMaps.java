@@ -32,6 +32,10 @@ public final class ShardConfigMaps {
     data.put(STANDBY_CONNINFO, PostgresConfig.standbyConnectionOptions(shard.getSpec()) + "\n");
     data.put(InstanceScripts.RUN, InstanceScripts.load(InstanceScripts.RUN));
     data.put(InstanceScripts.PRE_STOP, InstanceScripts.load(InstanceScripts.PRE_STOP));
+    data.put(InstanceScripts.BACKUP, InstanceScripts.load(InstanceScripts.BACKUP));
+    if (shard.getSpec().getBackup() != null) {
+      data.put(BackupSettings.FILE, BackupSettings.render(shard.getSpec().getBackup(), n));
+    }
     return new ConfigMapBuilder()
         .withMetadata(
             Owned.meta(

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicyBuilder;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardSpec;
+import io.pgshard.operator.api.v1alpha1.S3CredentialsSpec;
 import io.pgshard.operator.api.v1alpha1.SecretNames;
 import io.pgshard.operator.config.ServerCapabilities;
 import java.util.ArrayList;
@@ -217,6 +218,19 @@ public final class ShardStatefulSetModel {
     env.add(ContainerParts.plain("PGSHARD_APP_DATABASE", spec.getDatabase().getName()));
     env.add(
         ContainerParts.plain("PGSHARD_REJOIN_WAIT_SECONDS", Integer.toString(REJOIN_WAIT_SECONDS)));
+    if (spec.getBackup() != null) {
+      // for backup.sh (Barman Cloud); optional, so that a missing Secret stops archiving (which
+      // reports it) rather than PostgreSQL
+      S3CredentialsSpec credentials = spec.getBackup().getS3().getCredentials();
+      env.add(
+          ContainerParts.optionalSecretRef(
+              "AWS_ACCESS_KEY_ID", credentials.getSecretName(), credentials.getAccessKeyIdKey()));
+      env.add(
+          ContainerParts.optionalSecretRef(
+              "AWS_SECRET_ACCESS_KEY",
+              credentials.getSecretName(),
+              credentials.getSecretAccessKeyKey()));
+    }
     return env;
   }
 

@@ -1,6 +1,7 @@
 package io.pgshard.operator.model;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.pgshard.operator.api.v1alpha1.BackupSpec;
 import io.pgshard.operator.api.v1alpha1.PartitionSpec;
 import io.pgshard.operator.api.v1alpha1.ReplicationMode;
 import io.pgshard.operator.api.v1alpha1.ShardTemplateSpec;
@@ -192,7 +193,35 @@ public final class SpecValidator {
         problems.add(new SpecProblem("spec.partitions[" + i + "].schedule", e.getMessage()));
       }
     }
+    if (spec.getBackup() != null) {
+      backup(problems, spec.getBackup());
+    }
     return problems;
+  }
+
+  /** What the CRD schema cannot say about spec.backup (an API server may also run without it). */
+  private static void backup(List<SpecProblem> problems, BackupSpec backup) {
+    if (backup.getS3() == null
+        || backup.getS3().getBucket() == null
+        || backup.getS3().getBucket().isBlank()) {
+      problems.add(new SpecProblem("spec.backup.s3.bucket", "is required"));
+    }
+    if (backup.getS3() != null
+        && (backup.getS3().getCredentials() == null
+            || backup.getS3().getCredentials().getSecretName() == null)) {
+      problems.add(new SpecProblem("spec.backup.s3.credentials.secretName", "is required"));
+    }
+    try {
+      CronSchedule.parse(backup.getSchedule()).next(Instant.EPOCH);
+    } catch (IllegalArgumentException e) {
+      problems.add(new SpecProblem("spec.backup.schedule", e.getMessage()));
+    }
+    if (!List.of("gzip", "bzip2", "none").contains(backup.getCompression())) {
+      problems.add(
+          new SpecProblem(
+              "spec.backup.compression",
+              "'" + backup.getCompression() + "' is not one of gzip, bzip2, none"));
+    }
   }
 
   /** Whether {@code value} is a quantity that is not negative (a problem is added if not). */

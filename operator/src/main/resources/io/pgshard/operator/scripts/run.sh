@@ -181,6 +181,8 @@ port = $PGPORT
 unix_socket_directories = '$PGSHARD_RUN_DIR'
 primary_conninfo = 'host=$PGSHARD_RW_HOST port=$PGPORT user=$PGSHARD_REPLICATION_USER passfile=$PGPASSFILE application_name=$POD_NAME $(standby_conninfo)'
 recovery_target_timeline = 'latest'
+archive_command = 'sh "$PGSHARD_CONFIG_DIR/backup.sh" archive "%p"'
+pgshard.run_dir = '$PGSHARD_RUN_DIR'
 CONF
 }
 

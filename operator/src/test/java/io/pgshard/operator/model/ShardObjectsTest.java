@@ -53,7 +53,12 @@ class ShardObjectsTest {
     ConfigMap config = ShardConfigMaps.config(shard, "streaming_replica");
     assertThat(config.getData())
         .containsOnlyKeys(
-            "postgresql.conf", "pg_hba.conf", "run.sh", "prestop.sh", "standby-conninfo");
+            "postgresql.conf",
+            "pg_hba.conf",
+            "run.sh",
+            "prestop.sh",
+            "backup.sh",
+            "standby-conninfo");
     assertThat(config.getData().get("standby-conninfo"))
         .as("probeInterval 1s x failureThreshold 3")
         .contains("tcp_user_timeout=3000", "keepalives_idle=1");

@@ -67,7 +67,10 @@ public final class LocalPod implements AutoCloseable {
     env.put("LANG", "C.UTF-8");
     for (EnvVar var : container.getEnv()) {
       // translated once, by run()
-      env.put(var.getName(), resolve(var, name, ip, secrets));
+      String value = resolve(var, name, ip, secrets);
+      if (value != null) {
+        env.put(var.getName(), value);
+      }
     }
     List<String> command = new ArrayList<>(container.getCommand());
     command.addAll(container.getArgs());
@@ -149,6 +152,9 @@ public final class LocalPod implements AutoCloseable {
     if (var.getValueFrom().getSecretKeyRef() != null) {
       var ref = var.getValueFrom().getSecretKeyRef();
       String value = secrets.getOrDefault(ref.getName(), Map.of()).get(ref.getKey());
+      if (value == null && Boolean.TRUE.equals(ref.getOptional())) {
+        return null; // as the kubelet: an optional key that is missing leaves the variable unset
+      }
       if (value == null) {
         throw new IllegalArgumentException("no secret key " + ref.getName() + "/" + ref.getKey());
       }

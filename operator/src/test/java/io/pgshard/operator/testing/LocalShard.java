@@ -108,6 +108,13 @@ public final class LocalShard implements AutoCloseable {
     return secrets.get(name);
   }
 
+  /**
+   * Adds (or replaces) a Secret the pods started from now on can read, as a user would create it.
+   */
+  public void putSecret(String name, Map<String, String> data) {
+    secrets.put(name, Map.copyOf(data));
+  }
+
   public Map<String, String> superuserCredentials() {
     return secrets.get(shard.getSpec().getSecrets().getSuperuser());
   }

@@ -44,6 +44,11 @@ public class ShardTemplateSpec {
   @JsonPropertyDescription("Range-partitioned tables maintained on every shard.")
   private List<PartitionSpec> partitions = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "WAL archiving and scheduled base backups to S3-compatible storage. Absent: no backups.")
+  @Nullable
+  private BackupSpec backup;
+
   @JsonPropertyDescription("PodDisruptionBudget settings.")
   private DisruptionBudgetSpec podDisruptionBudget = new DisruptionBudgetSpec();
 
@@ -109,6 +114,14 @@ public class ShardTemplateSpec {
 
   public void setPartitions(List<PartitionSpec> partitions) {
     this.partitions = partitions;
+  }
+
+  public BackupSpec getBackup() {
+    return backup;
+  }
+
+  public void setBackup(BackupSpec backup) {
+    this.backup = backup;
   }
 
   public DisruptionBudgetSpec getPodDisruptionBudget() {

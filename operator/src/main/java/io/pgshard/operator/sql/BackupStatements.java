@@ -1,0 +1,105 @@
+package io.pgshard.operator.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Base backups, started and followed over the instance's own SQL connection: PostgreSQL runs {@code
+ * backup.sh base-backup <name>} in the instance's container ({@code COPY ... TO PROGRAM}, a
+ * superuser's right, allowed on a standby), which detaches the backup and returns; the outcome is
+ * read back from the status file it writes ({@code pg_read_file}). Nothing else (no exec into the
+ * pod, no agent, no extra RBAC) is needed to reach the instance's data directory.
+ */
+public final class BackupStatements {
+
+  /** What backup.sh accepts as a name; also what Barman Cloud accepts. */
+  public static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_-]{1,100}$");
+
+  private BackupStatements() {}
+
+  /**
+   * Starts base backup {@code name} on the instance {@code db} is connected to. Repeating it for
+   * the backup that runs does nothing; another one running on the instance is refused (SQLException
+   * with backup.sh's message).
+   */
+  public static void start(Connection db, String name) throws SQLException {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("invalid backup name: " + name);
+    }
+    try (Statement st = db.createStatement()) {
+      // no row is written to the program: it never reads its input
+      st.execute(
+          "COPY (SELECT 1 WHERE false) TO PROGRAM "
+              + "'sh \"$PGSHARD_CONFIG_DIR/backup.sh\" base-backup "
+              + name
+              + "'");
+    }
+  }
+
+  /** The outcome of base backup {@code name} on this instance, if it was started here. */
+  public static Optional<BaseBackupState> state(Connection db, String name) throws SQLException {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("invalid backup name: " + name);
+    }
+    return readRunFile(db, "backups/" + name + ".status").map(BaseBackupState::parse);
+  }
+
+  /**
+   * The last archiving failure on this instance ({@code <time> <segment>: <what Barman printed
+   * last>}), while no segment has been archived since; empty when archiving works.
+   */
+  public static Optional<String> lastArchiveError(Connection db) throws SQLException {
+    return readRunFile(db, "backups/archive.last-error");
+  }
+
+  private static Optional<String> readRunFile(Connection db, String relative) throws SQLException {
+    try (PreparedStatement st =
+        db.prepareStatement(
+            "SELECT pg_read_file(current_setting('pgshard.run_dir') || '/' || ?, 0, 65536, true)")) {
+      st.setString(1, relative);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        String text = rs.getString(1);
+        return text == null || text.isBlank() ? Optional.empty() : Optional.of(text.strip());
+      }
+    }
+  }
+
+  /** One line of backup.sh's status file. */
+  public record BaseBackupState(Phase phase, Instant at, String message) {
+
+    public enum Phase {
+      RUNNING,
+      DONE,
+      FAILED
+    }
+
+    /** {@code running <time>}, {@code done <time>} or {@code failed <time> <message>}. */
+    static BaseBackupState parse(String line) {
+      String[] parts = line.strip().split(" ", 3);
+      Phase phase =
+          switch (parts[0]) {
+            case "running" -> Phase.RUNNING;
+            case "done" -> Phase.DONE;
+            default -> Phase.FAILED;
+          };
+      Instant at = parts.length > 1 ? parseTime(parts[1]) : null;
+      String message = parts.length > 2 ? parts[2] : "";
+      return new BaseBackupState(phase, at, message);
+    }
+
+    private static Instant parseTime(String text) {
+      try {
+        return Instant.parse(text);
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+  }
+}
