@@ -101,6 +101,14 @@ final class ChaosRun implements AutoCloseable {
 
   Trial trial(Fault fault, int number) throws Exception {
     awaitSteady();
+    // both operator replicas ready and settled before a fault: a trial that kills the leader while
+    // the other replica is still starting or warming up (restarted after the last trial) measures
+    // the JVM's start, not a takeover by a follower that has been standing by, as in production.
+    // Waited for here, not in awaitSteady, so that rejoin times do not include it.
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> cluster.operatorsReady(OPERATOR_SETTLED));
     int acked = app.acknowledgedCount();
     await().atMost(TIMEOUT).until(() -> app.acknowledgedCount() >= acked + 50);
     Thread.sleep(random.nextInt(1000)); // a random moment
@@ -284,14 +292,7 @@ final class ChaosRun implements AutoCloseable {
         .until(
             () -> {
               String p = primary();
-              // and both operator replicas ready and settled: a trial that kills the leader while
-              // the other replica is still starting or warming up (restarted after the last
-              // trial) measures the JVM's start, not a takeover by a follower that has been
-              // standing by, as in production
-              return p != null
-                  && ready() == INSTANCES
-                  && streaming(p) == INSTANCES - 1
-                  && cluster.operatorsReady(OPERATOR_SETTLED);
+              return p != null && ready() == INSTANCES && streaming(p) == INSTANCES - 1;
             });
   }
 
