@@ -431,7 +431,21 @@ final class ChaosRun implements AutoCloseable {
         + "\n"
         + cluster.kubectl("get", "events", "-n", NS).output()
         + "\n"
+        + instanceLogs()
         + cluster.operatorLogs();
+  }
+
+  /** The last lines of every instance's containers, all restarts. */
+  private String instanceLogs() {
+    StringBuilder out = new StringBuilder();
+    for (int ordinal = 0; ordinal < INSTANCES; ordinal++) {
+      String pod = ResourceNames.pod(SHARD, ordinal);
+      List<String> lines = cluster.kubelet().logs(NS, pod).lines().toList();
+      lines
+          .subList(Math.max(0, lines.size() - 80), lines.size())
+          .forEach(l -> out.append(l).append('\n'));
+    }
+    return out.toString();
   }
 
   @Override

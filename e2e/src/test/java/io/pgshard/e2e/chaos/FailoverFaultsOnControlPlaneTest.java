@@ -92,7 +92,7 @@ class FailoverFaultsOnControlPlaneTest {
   @Test
   @Order(3)
   void deletingThePrimaryPodHandsOverWithASwitchoverThatLosesNothing() throws Exception {
-    run.steady();
+    orReport(run::steady);
     String old = run.primary();
     int errorsBefore = run.clientErrors().size();
     cluster.client().pods().inNamespace(ChaosRun.NS).withName(old).delete();
@@ -109,7 +109,7 @@ class FailoverFaultsOnControlPlaneTest {
                     }));
     FailoverRecord last = run.shard().getStatus().getLastFailover();
     assertThat(last.getReason()).as("a drain is planned, not a failure").startsWith("Switchover");
-    run.steady();
+    orReport(run::steady);
     run.awaitWrites(50);
     assertThat(run.lostWrites()).isZero();
     // PgBouncer holds the clients' queries during the pause; this client gives up on a statement
@@ -124,7 +124,7 @@ class FailoverFaultsOnControlPlaneTest {
   @Test
   @Order(4)
   void aStatefulSetTheApiServerRefusesDoesNotHoldFailoverBack() throws Exception {
-    run.steady();
+    orReport(run::steady);
     // volumeClaimTemplates are immutable: the StatefulSet update is refused (422)
     cluster
         .client()

@@ -20,9 +20,9 @@ public sealed interface FailoverDecision {
    * Make {@code candidate} the primary. {@code from} is the old primary (null on the first
    * promotion of a shard); {@code lostBytesEstimate} what it had that the candidate has not. {@code
    * fenced}: {@code from} is already known not to acknowledge a commit any more: it was seen down
-   * (connection refused; it starts again as a standby) or running as a standby, a switchover fenced
-   * it, or in synchronous mode enough standbys were seen not streaming from it. Otherwise the
-   * executor confirms the fence before promoting.
+   * (connection refused; it starts again as a standby) or running as a standby, or in synchronous
+   * mode enough standbys were seen not streaming from it. Otherwise the executor confirms the fence
+   * before promoting.
    */
   record Promote(
       String candidate,

@@ -17,11 +17,6 @@ public final class FailoverExecutor {
   private final LongSupplier clockMillis;
   private final FenceCheck fence;
 
-  /** For promotions whose old primary is always fenced already (a switchover). */
-  public FailoverExecutor(ShardControl control, Promoter promoter, LongSupplier clockMillis) {
-    this(control, promoter, clockMillis, FenceCheck.NONE);
-  }
-
   public FailoverExecutor(
       ShardControl control, Promoter promoter, LongSupplier clockMillis, FenceCheck fence) {
     this.control = control;

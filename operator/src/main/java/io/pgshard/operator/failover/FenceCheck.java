@@ -9,11 +9,4 @@ public interface FenceCheck {
 
   /** Whether {@code pod} is confirmed stopped; may wait a short, bounded while. */
   boolean confirmStopped(String pod);
-
-  /** For callers whose promotions always carry an established fence (a switchover). */
-  FenceCheck NONE =
-      pod -> {
-        throw new IllegalStateException(
-            "no fence check configured, yet the fence of " + pod + " needs confirming");
-      };
 }

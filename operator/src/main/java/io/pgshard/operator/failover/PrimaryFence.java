@@ -19,6 +19,15 @@ public interface PrimaryFence {
    */
   boolean awaitStopped(String pod);
 
+  /**
+   * Waits (bounded) until standby {@code pod} no longer streams from the stopped primary and has
+   * replayed everything it received. A primary that stops gracefully writes WAL of its own after
+   * the fence (its shutdown checkpoint and, with archiving, a segment switch) and sends it to every
+   * standby before it exits: a target promoted before it replayed that WAL would start its timeline
+   * behind the other standbys, which could then never follow it. Returns whether it drained.
+   */
+  boolean awaitDrained(String pod);
+
   /** The WAL replayed by standby {@code pod}. */
   long replayLsn(String pod) throws SwitchoverException;
 }

@@ -13,8 +13,11 @@ import java.util.function.LongSupplier;
  *   <li>fence the old primary (no new write commits) and read its WAL flush position;
  *   <li>wait until the target has replayed up to that position;
  *   <li>promote it through the failover path ({@link FailoverExecutor}: target recorded, old pod
- *       relabelled and restarted as a standby, target promoted and labelled);
- *   <li>wait until the old primary has stopped, so no stale route leads a pooler to it;
+ *       relabelled and deleted gracefully), and before the promotion itself wait until the old
+ *       primary has stopped (so no stale route leads a pooler to it) and the target has replayed
+ *       the WAL the old primary wrote while stopping ({@link PrimaryFence#awaitDrained}): the new
+ *       timeline then starts after everything any standby received, and every instance follows it
+ *       without a rewind;
  *   <li>RESUME the poolers: the waiting queries run on the new primary.
  * </ol>
  *
@@ -62,13 +65,20 @@ public final class SwitchoverExecutor {
       String message =
           "planned switchover from " + from + " after " + to + " replayed " + Lsn.format(flushed);
       try {
-        new FailoverExecutor(control, promoter, clockMillis)
+        // the fence holds writes whether or not the old primary stops in time: the check waits
+        // for a clean handover of the last WAL, bounded, and never keeps the promotion back
+        FenceCheck stoppedAndDrained =
+            old -> {
+              fence.awaitStopped(old);
+              fence.awaitDrained(to);
+              return true;
+            };
+        new FailoverExecutor(control, promoter, clockMillis, stoppedAndDrained)
             .execute(
                 new FailoverDecision.Promote(
-                    to, from, 0, FailoverDecision.Promote.SWITCHOVER, message, true));
-        fence.awaitStopped(from);
+                    to, from, 0, FailoverDecision.Promote.SWITCHOVER, message, false));
       } catch (FencePendingException e) {
-        throw new IllegalStateException("a switchover's fence needs no confirmation", e);
+        throw new IllegalStateException("a switchover's fence check never reports pending", e);
       } catch (Promoter.PromotionFailedException e) {
         throw new SwitchoverException(
             "PromotionFailed",

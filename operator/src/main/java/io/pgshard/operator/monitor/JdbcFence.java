@@ -23,6 +23,7 @@ public final class JdbcFence implements PrimaryFence, AutoCloseable {
   private static final int SOCKET_TIMEOUT_SECONDS = 30;
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final long STOP_POLL_MILLIS = 50;
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
   private final DirectConnection connections;
   private final Map<String, Connection> standbys = new HashMap<>();
@@ -72,14 +73,40 @@ public final class JdbcFence implements PrimaryFence, AutoCloseable {
   }
 
   @Override
+  public boolean awaitDrained(String pod) {
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    String last = "not asked";
+    while (System.nanoTime() < deadline) {
+      try {
+        if (FenceStatements.drained(standby(pod))) {
+          return true;
+        }
+        last = "still streaming or replaying";
+      } catch (SQLException e) {
+        close();
+        last = e.getMessage();
+      }
+      try {
+        Thread.sleep(STOP_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    LOG.warn(
+        "{} did not replay all the WAL of the stopped primary within {} s ({}): promoting it all"
+            + " the same (the old primary is fenced); a standby left ahead of it rejoins with a"
+            + " rewind",
+        pod,
+        DRAIN_TIMEOUT.toSeconds(),
+        last);
+    return false;
+  }
+
+  @Override
   public long replayLsn(String pod) throws SwitchoverException {
     try {
-      Connection db = standbys.get(pod);
-      if (db == null) {
-        db = connections.open(pod, SOCKET_TIMEOUT_SECONDS);
-        standbys.put(pod, db);
-      }
-      String lsn = FenceStatements.replayLsn(db);
+      String lsn = FenceStatements.replayLsn(standby(pod));
       if (lsn == null) {
         throw new SwitchoverException("TargetNotStreaming", pod + " is no longer a standby");
       }
@@ -89,6 +116,15 @@ public final class JdbcFence implements PrimaryFence, AutoCloseable {
       throw new SwitchoverException(
           "TargetUnreachable", "could not read the replay position of " + pod, e);
     }
+  }
+
+  private Connection standby(String pod) throws SQLException {
+    Connection db = standbys.get(pod);
+    if (db == null) {
+      db = connections.open(pod, SOCKET_TIMEOUT_SECONDS);
+      standbys.put(pod, db);
+    }
+    return db;
   }
 
   @Override

@@ -71,6 +71,22 @@ public final class FenceStatements {
     }
   }
 
+  /**
+   * Whether a standby has taken in all the WAL its primary sent: no WAL receiver streams and it has
+   * replayed everything it received (true for an instance that is not in recovery: nothing more
+   * will arrive).
+   */
+  public static boolean drained(Connection db) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')"
+                    + " AND coalesce(pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn(), true)")) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
   private static void awaitSetting(Statement st, String name, String value) throws SQLException {
     for (int i = 0; i < 500; i++) {
       try (ResultSet rs = st.executeQuery("SELECT current_setting('" + name + "')")) {

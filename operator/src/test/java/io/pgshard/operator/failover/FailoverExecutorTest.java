@@ -91,13 +91,4 @@ class FailoverExecutorTest {
         .containsExactly(
             "target s-1", "unlabel s-0", "delete s-0", "promote s-1", "label s-1", "record s-1");
   }
-
-  @Test
-  void aCheckThatIsNeverConfiguredRefusesToGuess() {
-    var promote = new FailoverDecision.Promote("s-1", "s-0", 0, "PrimaryUnreachable", "m", false);
-
-    assertThatThrownBy(() -> new FailoverExecutor(control, promoter, () -> 0L).execute(promote))
-        .isInstanceOf(IllegalStateException.class);
-    assertThat(steps).doesNotContain("promote s-1");
-  }
 }

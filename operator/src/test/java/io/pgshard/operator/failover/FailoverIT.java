@@ -128,7 +128,8 @@ class FailoverIT {
             pod -> {
               throw new IllegalStateException("operator process killed");
             },
-            System::currentTimeMillis);
+            System::currentTimeMillis,
+            pod -> true);
     FailoverDecision.Promote decided = first.awaitPromotionDecision();
     try {
       dying.execute(decided);

@@ -20,6 +20,7 @@ class SwitchoverExecutorTest {
   String pauseFails;
   String fenceFails;
   boolean promotionFails;
+  boolean drains = true;
 
   final ShardControl control =
       new ShardControl() {
@@ -94,6 +95,12 @@ class SwitchoverExecutorTest {
         }
 
         @Override
+        public boolean awaitDrained(String pod) {
+          steps.add("drained " + pod);
+          return drains;
+        }
+
+        @Override
         public long replayLsn(String pod) {
           replayLsn += replayStep;
           return replayLsn;
@@ -124,11 +131,20 @@ class SwitchoverExecutorTest {
             "recordTarget s-1",
             "unlabel s-0",
             "delete s-0",
+            "stopped s-0",
+            "drained s-1",
             "promote s-1",
             "label s-1",
             "record Switchover s-0->s-1",
-            "stopped s-0",
             "resume");
+  }
+
+  @Test
+  void aTargetThatDoesNotDrainInTimeIsPromotedAllTheSameForTheOldPrimaryIsFenced()
+      throws Exception {
+    drains = false;
+    executor().execute("s-0", "s-1");
+    assertThat(steps).contains("drained s-1", "promote s-1", "label s-1").endsWith("resume");
   }
 
   @Test
@@ -173,6 +189,8 @@ class SwitchoverExecutorTest {
             "recordTarget s-1",
             "unlabel s-0",
             "delete s-0",
+            "stopped s-0",
+            "drained s-1",
             "promote s-1",
             "resume");
   }

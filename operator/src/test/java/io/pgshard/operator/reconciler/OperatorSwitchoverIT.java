@@ -95,6 +95,17 @@ class OperatorSwitchoverIT {
                   rs.next();
                   assertThat(rs.getBoolean(1)).isTrue();
                 }
+                // both standbys follow the new timeline: it starts after the WAL the old primary
+                // wrote while stopping (its shutdown checkpoint, a segment switch for archiving),
+                // which the standby that was not promoted had received as well
+                try (Connection db = s.local().superuser(2, "postgres");
+                    var st = db.createStatement();
+                    var rs =
+                        st.executeQuery(
+                            "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
+                  rs.next();
+                  assertThat(rs.getInt(1)).isEqualTo(2);
+                }
               });
       writer.close();
 
@@ -115,6 +126,9 @@ class OperatorSwitchoverIT {
       }
     }
     assertThat(s.eventReasons()).contains("SwitchoverCompleted");
+    assertThat(s.eventReasons())
+        .as("a clean handover leaves no instance with WAL the new primary lacks")
+        .doesNotContain("InstanceRewound", "InstanceRecloned");
   }
 
   void requestSwitchoverTo(String pod) {
