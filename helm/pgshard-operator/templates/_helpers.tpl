@@ -91,6 +91,10 @@ fetch an object by name on a conflict, a path the mock API server cannot exercis
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+- apiGroups: ["discovery.k8s.io"]
+  resources: ["endpointslices"]
+  # a switchover resumes the poolers once the rw Service routes to the new primary
+  verbs: ["list"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["deletecollection"]

@@ -3,6 +3,8 @@ package io.pgshard.e2e.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pgshard.e2e.harness.ControlPlaneCluster;
 import io.pgshard.e2e.harness.Directories;
 import io.pgshard.operator.api.v1alpha1.FailoverRecord;
@@ -92,24 +94,26 @@ class FailoverFaultsOnControlPlaneTest {
   @Test
   @Order(3)
   void deletingThePrimaryPodHandsOverWithASwitchoverThatLosesNothing() throws Exception {
-    orReport(run::steady);
+    orReport(this::handsOverADeletedPrimary);
+  }
+
+  private void handsOverADeletedPrimary() throws Exception {
+    run.steady();
     String old = run.primary();
     int errorsBefore = run.clientErrors().size();
     cluster.client().pods().inNamespace(ChaosRun.NS).withName(old).delete();
-    orReport(
-        () ->
-            await()
-                .atMost(ChaosRun.TIMEOUT)
-                .untilAsserted(
-                    () -> {
-                      FailoverRecord last = run.shard().getStatus().getLastFailover();
-                      assertThat(last).isNotNull();
-                      assertThat(last.getFrom()).isEqualTo(old);
-                      assertThat(run.primary()).isNotNull().isNotEqualTo(old);
-                    }));
+    await()
+        .atMost(ChaosRun.TIMEOUT)
+        .untilAsserted(
+            () -> {
+              FailoverRecord last = run.shard().getStatus().getLastFailover();
+              assertThat(last).isNotNull();
+              assertThat(last.getFrom()).isEqualTo(old);
+              assertThat(run.primary()).isNotNull().isNotEqualTo(old);
+            });
     FailoverRecord last = run.shard().getStatus().getLastFailover();
     assertThat(last.getReason()).as("a drain is planned, not a failure").startsWith("Switchover");
-    orReport(run::steady);
+    run.steady();
     run.awaitWrites(50);
     assertThat(run.lostWrites()).isZero();
     // PgBouncer holds the clients' queries during the pause; this client gives up on a statement
@@ -131,11 +135,11 @@ class FailoverFaultsOnControlPlaneTest {
         .resources(ShardedCluster.class)
         .inNamespace(ChaosRun.NS)
         .withName(ChaosRun.CLUSTER)
-        .edit(
-            c -> {
-              c.getSpec().getPostgres().getStorage().setSize("3Gi");
-              return c;
-            });
+        // a merge patch: the operator writes the cluster's status meanwhile (an edit could
+        // conflict)
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"postgres\":{\"storage\":{\"size\":\"3Gi\"}}}}");
     await()
         .atMost(Duration.ofMinutes(1))
         .ignoreExceptions()

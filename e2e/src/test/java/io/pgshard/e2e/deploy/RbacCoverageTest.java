@@ -48,6 +48,11 @@ class RbacCoverageTest {
                   "patch pgshard.io/postgresshards",
                   "a finished switchover removes its annotation from the shard; the mock's pods have no"
                       + " PostgreSQL, so no switchover runs here (the cluster level runs one)"),
+              Map.entry(
+                  "list discovery.k8s.io/endpointslices",
+                  "a switchover waits for the rw Service to route to the new primary before it"
+                      + " resumes the poolers; the mock's pods have no PostgreSQL, so no switchover"
+                      + " runs here (the cluster level runs one)"),
               Map.entry("patch services", SERVER_SIDE_APPLY),
               Map.entry("patch apps/statefulsets", SERVER_SIDE_APPLY),
               Map.entry("patch apps/deployments", SERVER_SIDE_APPLY),

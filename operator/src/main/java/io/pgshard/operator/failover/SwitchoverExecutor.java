@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  *       the WAL the old primary wrote while stopping ({@link PrimaryFence#awaitDrained}): the new
  *       timeline then starts after everything any standby received, and every instance follows it
  *       without a rewind;
- *   <li>RESUME the poolers: the waiting queries run on the new primary.
+ *   <li>wait until the rw Service routes to the new primary, then RESUME the poolers: the waiting
+ *       queries run on the new primary.
  * </ol>
  *
  * A failure before the promotion undoes the fence and resumes the poolers, leaving the old primary
@@ -77,6 +78,7 @@ public final class SwitchoverExecutor {
             .execute(
                 new FailoverDecision.Promote(
                     to, from, 0, FailoverDecision.Promote.SWITCHOVER, message, false));
+        poolers.awaitRoute(to);
       } catch (FencePendingException e) {
         throw new IllegalStateException("a switchover's fence check never reports pending", e);
       } catch (Promoter.PromotionFailedException e) {

@@ -1,17 +1,24 @@
 package io.pgshard.operator.kube;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.failover.PoolerControl;
 import io.pgshard.operator.failover.SwitchoverException;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.PgBouncerConfig;
+import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.pooler.AdminConsole;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +32,25 @@ public final class KubernetesPoolers implements PoolerControl {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesPoolers.class);
   private static final int RESUME_ATTEMPTS = 3;
 
+  private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(5);
+  private static final long ROUTE_POLL_MILLIS = 50;
+
+  private final KubernetesClient client;
+  private final PostgresShard shard;
   private final List<String> addresses;
   private final String user;
   private final String password;
   private final Duration pauseTimeout;
 
   private KubernetesPoolers(
-      List<String> addresses, String user, String password, Duration pauseTimeout) {
+      KubernetesClient client,
+      PostgresShard shard,
+      List<String> addresses,
+      String user,
+      String password,
+      Duration pauseTimeout) {
+    this.client = client;
+    this.shard = shard;
     this.addresses = addresses;
     this.user = user;
     this.password = password;
@@ -61,7 +80,8 @@ public final class KubernetesPoolers implements PoolerControl {
         }
       }
     }
-    return new KubernetesPoolers(List.copyOf(addresses), user, password, pauseTimeout);
+    return new KubernetesPoolers(
+        client, shard, List.copyOf(addresses), user, password, pauseTimeout);
   }
 
   public List<String> addresses() {
@@ -94,6 +114,69 @@ public final class KubernetesPoolers implements PoolerControl {
             + " s (a long transaction?): "
             + e.getMessage(),
         e);
+  }
+
+  /**
+   * Reads the rw Service's EndpointSlices (what kube-proxy routes by) until their ready addresses
+   * are the new primary's alone. No slice at all means no endpoint controller writes any (an API
+   * server without controllers): nothing to wait for.
+   */
+  @Override
+  public void awaitRoute(String primary) {
+    String namespace = shard.getMetadata().getNamespace();
+    String service = ResourceNames.primaryService(shard.getMetadata().getName());
+    long deadline = System.nanoTime() + ROUTE_TIMEOUT.toNanos();
+    try {
+      Pod pod = client.pods().inNamespace(namespace).withName(primary).get();
+      String ip = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+      Set<String> routed = Set.of();
+      while (ip != null && System.nanoTime() < deadline) {
+        List<EndpointSlice> slices =
+            client
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(namespace)
+                .withLabel(SERVICE_NAME_LABEL, service)
+                .list()
+                .getItems();
+        if (slices.isEmpty()) {
+          return;
+        }
+        routed = readyAddresses(slices);
+        if (routed.equals(Set.of(ip))) {
+          return;
+        }
+        Thread.sleep(ROUTE_POLL_MILLIS);
+      }
+      LOG.warn(
+          "{} did not route to {} ({}) alone within {} s (routes to {}): resuming the poolers",
+          service,
+          primary,
+          ip,
+          ROUTE_TIMEOUT.toSeconds(),
+          routed);
+    } catch (KubernetesClientException e) {
+      LOG.warn("could not read the routes of {}: {}", service, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  private static Set<String> readyAddresses(List<EndpointSlice> slices) {
+    Set<String> ready = new HashSet<>();
+    for (EndpointSlice slice : slices) {
+      for (Endpoint endpoint :
+          Objects.requireNonNullElse(slice.getEndpoints(), List.<Endpoint>of())) {
+        if (endpoint.getConditions() == null
+            || !Boolean.FALSE.equals(endpoint.getConditions().getReady())) {
+          ready.addAll(endpoint.getAddresses());
+        }
+      }
+    }
+    return ready;
   }
 
   /** A few attempts per pooler: one left paused would hold its clients until someone notices. */

@@ -67,6 +67,11 @@ class SwitchoverExecutorTest {
         }
 
         @Override
+        public void awaitRoute(String primary) {
+          steps.add("routed " + primary);
+        }
+
+        @Override
         public void resume() {
           steps.add("resume");
         }
@@ -136,6 +141,7 @@ class SwitchoverExecutorTest {
             "promote s-1",
             "label s-1",
             "record Switchover s-0->s-1",
+            "routed s-1",
             "resume");
   }
 
