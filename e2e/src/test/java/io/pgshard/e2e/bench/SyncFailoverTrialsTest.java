@@ -6,16 +6,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * In sync mode no acknowledged commit is lost, over 10 kills of the primary under writes through
- * the pooler, with the real operator failing over each time (see {@link FailoverTrials}).
+ * In sync mode no acknowledged commit is lost, over 5 kills of the primary under writes through the
+ * pooler, with the real operator failing over each time (see {@link FailoverTrials}).
  */
 class SyncFailoverTrialsTest {
 
   @Test
-  void tenKillsOfThePrimaryInSyncModeLoseNoAcknowledgedCommit() throws Exception {
-    List<FailoverTrials.Trial> trials = FailoverTrials.run("sync", 10);
+  void fiveKillsOfThePrimaryInSyncModeLoseNoAcknowledgedCommit() throws Exception {
+    List<FailoverTrials.Trial> trials = FailoverTrials.run("sync", 5);
 
-    assertThat(trials).hasSize(10);
+    assertThat(trials).hasSize(5);
     assertThat(trials)
         .allSatisfy(
             t ->

@@ -39,9 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * samples/minimal.yaml driven by the real operator through a user's life with it, one step after
  * another on the same cluster: apply and write, scale, add a schema and a shard, be refused fewer
- * shards, switch over, lose a primary under load, delete. The same steps run on the local harness
- * ({@link MinimalClusterScenarioTest}) and on the real control plane in the production
- * configuration (e2e.cluster.MinimalClusterOnControlPlaneTest).
+ * shards, switch over, lose a primary under load, delete. Run on the real control plane in the
+ * production configuration (e2e.cluster.MinimalClusterOnControlPlaneTest); a subclass can run the
+ * same steps on another {@link Harness}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
