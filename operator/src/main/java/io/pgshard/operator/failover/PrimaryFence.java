@@ -1,13 +1,17 @@
 package io.pgshard.operator.failover;
 
+import java.util.OptionalLong;
+
 /** Stops and restores writes on a primary that is handing over, and reads WAL positions. */
 public interface PrimaryFence {
 
   /**
    * Stops writes on {@code pod} (idempotent) and returns its WAL flush position once no session
-   * that could write is left.
+   * that could write is left; empty when the instance shut down under the fence (a Terminating
+   * primary's preStop hook stops it as soon as it sees the fence): its last WAL is then unknown,
+   * and the promotion waits until it stopped and the target drained it.
    */
-  long fence(String pod) throws SwitchoverException;
+  OptionalLong fence(String pod) throws SwitchoverException;
 
   /** Undoes {@link #fence} on an aborted switchover; never throws. */
   void unfence(String pod);

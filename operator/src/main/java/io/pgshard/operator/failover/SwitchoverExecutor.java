@@ -1,6 +1,7 @@
 package io.pgshard.operator.failover;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -62,9 +63,13 @@ public final class SwitchoverExecutor {
   public void execute(String from, String to) throws SwitchoverException {
     try {
       poolers.pause();
-      long flushed = fenceAndCatchUp(from, to);
+      OptionalLong flushed = fenceAndCatchUp(from, to);
       String message =
-          "planned switchover from " + from + " after " + to + " replayed " + Lsn.format(flushed);
+          "planned switchover from "
+              + from
+              + (flushed.isPresent()
+                  ? " after " + to + " replayed " + Lsn.format(flushed.getAsLong())
+                  : " after it shut down under the fence");
       try {
         // the fence holds writes whether or not the old primary stops in time: the check waits
         // for a clean handover of the last WAL, bounded, and never keeps the promotion back
@@ -92,9 +97,14 @@ public final class SwitchoverExecutor {
     }
   }
 
-  private long fenceAndCatchUp(String from, String to) throws SwitchoverException {
+  /** Empty when {@code from} shut down under the fence: the promotion's check drains it. */
+  private OptionalLong fenceAndCatchUp(String from, String to) throws SwitchoverException {
     try {
-      long flushed = fence.fence(from);
+      OptionalLong fenced = fence.fence(from);
+      if (fenced.isEmpty()) {
+        return fenced;
+      }
+      long flushed = fenced.getAsLong();
       long deadline = clockMillis.getAsLong() + catchUpTimeout.toMillis();
       while (Long.compareUnsigned(fence.replayLsn(to), flushed) < 0) {
         if (clockMillis.getAsLong() > deadline) {
@@ -111,7 +121,7 @@ public final class SwitchoverExecutor {
         }
         sleeper.sleep(20);
       }
-      return flushed;
+      return fenced;
     } catch (SwitchoverException e) {
       fence.unfence(from);
       throw e;

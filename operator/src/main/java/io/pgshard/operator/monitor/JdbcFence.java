@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +33,41 @@ public final class JdbcFence implements PrimaryFence, AutoCloseable {
     this.connections = connections;
   }
 
+  /**
+   * A fence session ended by the server ({@code admin_shutdown}: a shutdown, or someone's
+   * pg_terminate_backend) is tried once more; if the instance then refuses connections or says it
+   * is shutting down, it is stopping and takes its writes with it.
+   */
   @Override
-  public long fence(String pod) throws SwitchoverException {
-    try (Connection db = connections.open(pod, SOCKET_TIMEOUT_SECONDS)) {
-      return Lsn.parse(FenceStatements.fence(db, TERMINATE_MILLIS));
-    } catch (SQLException e) {
-      throw new SwitchoverException(
-          "FenceFailed", "could not stop writes on " + pod + ": " + e.getMessage(), e);
+  public OptionalLong fence(String pod) throws SwitchoverException {
+    boolean endedByServer = false;
+    while (true) {
+      try (Connection db = connections.open(pod, SOCKET_TIMEOUT_SECONDS)) {
+        return OptionalLong.of(Lsn.parse(FenceStatements.fence(db, TERMINATE_MILLIS)));
+      } catch (SQLException e) {
+        if (endedByServer && stopping(e)) {
+          LOG.info("{} shut down under the fence: {}", pod, e.getMessage());
+          return OptionalLong.empty();
+        }
+        if (!endedByServer && ADMIN_SHUTDOWN.equals(e.getSQLState())) {
+          endedByServer = true;
+          continue;
+        }
+        throw new SwitchoverException(
+            "FenceFailed", "could not stop writes on " + pod + ": " + e.getMessage(), e);
+      }
     }
+  }
+
+  private static final String ADMIN_SHUTDOWN = "57P01";
+  private static final String CANNOT_CONNECT_NOW = "57P03";
+
+  /** The server is shutting down, or no longer listens. */
+  private static boolean stopping(SQLException e) {
+    String state = e.getSQLState();
+    return ADMIN_SHUTDOWN.equals(state)
+        || CANNOT_CONNECT_NOW.equals(state)
+        || (state != null && state.startsWith("08"));
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,7 @@ class SwitchoverExecutorTest {
   String fenceFails;
   boolean promotionFails;
   boolean drains = true;
+  boolean shutDownUnderFence;
 
   final ShardControl control =
       new ShardControl() {
@@ -80,12 +82,12 @@ class SwitchoverExecutorTest {
   final PrimaryFence fence =
       new PrimaryFence() {
         @Override
-        public long fence(String pod) throws SwitchoverException {
+        public OptionalLong fence(String pod) throws SwitchoverException {
           steps.add("fence " + pod);
           if (fenceFails != null) {
             throw new SwitchoverException("FenceFailed", fenceFails);
           }
-          return flushLsn;
+          return shutDownUnderFence ? OptionalLong.empty() : OptionalLong.of(flushLsn);
         }
 
         @Override
@@ -151,6 +153,32 @@ class SwitchoverExecutorTest {
     drains = false;
     executor().execute("s-0", "s-1");
     assertThat(steps).contains("drained s-1", "promote s-1", "label s-1").endsWith("resume");
+  }
+
+  /**
+   * A Terminating primary's preStop hook stops it once it sees the fence, which can end the fence's
+   * own session: no flush position to wait for, so the promotion waits for the stop and the drain.
+   */
+  @Test
+  void aPrimaryThatShutsDownUnderTheFenceIsDrainedNotUnfenced() throws Exception {
+    shutDownUnderFence = true;
+    flushLsn = 1000;
+    replayLsn = 10;
+    executor().execute("s-0", "s-1");
+    assertThat(steps)
+        .containsExactly(
+            "pause",
+            "fence s-0",
+            "recordTarget s-1",
+            "unlabel s-0",
+            "delete s-0",
+            "stopped s-0",
+            "drained s-1",
+            "promote s-1",
+            "label s-1",
+            "record Switchover s-0->s-1",
+            "routed s-1",
+            "resume");
   }
 
   @Test
