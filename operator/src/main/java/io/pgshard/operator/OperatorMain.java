@@ -18,10 +18,13 @@ import io.pgshard.operator.kube.LeaseRelease;
 import io.pgshard.operator.kube.ServerDiscovery;
 import io.pgshard.operator.metrics.HttpEndpoints;
 import io.pgshard.operator.metrics.InstanceMetrics;
+import io.pgshard.operator.pooler.PauseLocks;
+import io.pgshard.operator.reconciler.BackupStep;
 import io.pgshard.operator.reconciler.FailoverStep;
 import io.pgshard.operator.reconciler.InstanceEventSource;
 import io.pgshard.operator.reconciler.MaintenanceStep;
 import io.pgshard.operator.reconciler.PostgresShardReconciler;
+import io.pgshard.operator.reconciler.RestorePointStep;
 import io.pgshard.operator.reconciler.ShardedClusterReconciler;
 import io.pgshard.operator.status.ClusterStatusUpdater;
 import io.pgshard.operator.status.ShardStatusUpdater;
@@ -71,6 +74,10 @@ public final class OperatorMain implements AutoCloseable {
   private ExecutorService probes;
   private ScheduledExecutorService rounds;
   private ExecutorService maintenance;
+  private ExecutorService backups;
+
+  /** Switchovers and restore points pause the same poolers: one at a time per shard. */
+  private final PauseLocks pauseLocks = new PauseLocks();
 
   public OperatorMain(OperatorConfig config, KubernetesClient client, Clock clock) {
     this.config = config;
@@ -139,7 +146,10 @@ public final class OperatorMain implements AutoCloseable {
             client,
             new ClusterSecrets(client, new SecureRandom()),
             new ClusterStatusUpdater(clock),
-            events),
+            events,
+            config.instanceMonitor()
+                ? Optional.of(new RestorePointStep(client, pauseLocks, events, clock))
+                : Optional.empty()),
         this::namespaces);
     operator.register(
         new PostgresShardReconciler(
@@ -147,7 +157,8 @@ public final class OperatorMain implements AutoCloseable {
             new ShardStatusUpdater(clock),
             events,
             failoverStep(events),
-            maintenanceStep(events)),
+            maintenanceStep(events),
+            backupStep(events)),
         this::namespaces);
     http =
         new HttpEndpoints(
@@ -192,7 +203,8 @@ public final class OperatorMain implements AutoCloseable {
     rounds = Executors.newScheduledThreadPool(ROUND_THREADS, daemon("pgshard-probe-round"));
     InstanceEventSource monitor =
         new InstanceEventSource(rounds, clock, new InstanceMetrics(registry));
-    return Optional.of(new FailoverStep(client, monitor, probes, events, registry, clock));
+    return Optional.of(
+        new FailoverStep(client, monitor, probes, events, registry, clock, pauseLocks));
   }
 
   /** Schema and partition maintenance need PostgreSQL as failover does: on with the monitor. */
@@ -202,6 +214,18 @@ public final class OperatorMain implements AutoCloseable {
     }
     maintenance = Executors.newFixedThreadPool(MAINTENANCE_THREADS, daemon("pgshard-maintenance"));
     return Optional.of(new MaintenanceStep(client, maintenance, events, registry, clock));
+  }
+
+  /**
+   * Base backups are started and followed over SQL, as maintenance runs: on with the monitor. A
+   * backup's thread mostly waits (a backup can take hours): one per running backup.
+   */
+  private Optional<BackupStep> backupStep(KubernetesEvents events) {
+    if (!config.instanceMonitor()) {
+      return Optional.empty();
+    }
+    backups = Executors.newCachedThreadPool(daemon("pgshard-backup"));
+    return Optional.of(new BackupStep(client, backups, events, clock));
   }
 
   private static ThreadFactory daemon(String name) {
@@ -255,6 +279,9 @@ public final class OperatorMain implements AutoCloseable {
     }
     if (maintenance != null) {
       maintenance.shutdownNow();
+    }
+    if (backups != null) {
+      backups.shutdownNow();
     }
     if (probes != null) {
       probes.shutdownNow();

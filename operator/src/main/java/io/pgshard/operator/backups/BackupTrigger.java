@@ -37,17 +37,25 @@ public final class BackupTrigger {
       Instant slot = firstSlot.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       return Optional.of(new Due(slot, name("first", slot), "first backup"));
     }
+    return latestSlot(lastSlot, schedule, now)
+        .map(slot -> new Due(slot, name("scheduled", slot), "schedule " + schedule));
+  }
+
+  /**
+   * The latest slot of {@code schedule} after {@code lastSlot} and not after {@code now}, if there
+   * is one: slots missed while the operator was away are taken once.
+   */
+  public static Optional<Instant> latestSlot(Instant lastSlot, String schedule, Instant now) {
     CronSchedule cron = CronSchedule.parse(schedule);
     Instant next = cron.next(lastSlot);
     if (next.isAfter(now)) {
       return Optional.empty();
     }
-    // the latest slot not after now: missed slots are taken once
     Instant slot = next;
     for (Instant after = cron.next(slot); !after.isAfter(now); after = cron.next(after)) {
       slot = after;
     }
-    return Optional.of(new Due(slot, name("scheduled", slot), "schedule " + schedule));
+    return Optional.of(slot);
   }
 
   /** When the next backup is due if none is now. */

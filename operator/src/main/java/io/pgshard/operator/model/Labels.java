@@ -23,6 +23,13 @@ public final class Labels {
    */
   public static final String SWITCHOVER_TO = "pgshard.io/switchover-to";
 
+  /**
+   * Annotation on a ShardedCluster asking for a cross-shard restore point of the name it holds. The
+   * user owns it (a GitOps tool keeps it): the operator writes each name once and records it in
+   * status.backup.
+   */
+  public static final String RESTORE_POINT = "pgshard.io/restore-point";
+
   public static final String ROLE_PRIMARY = "primary";
   public static final String ROLE_REPLICA = "replica";
 

@@ -216,6 +216,13 @@ public final class SpecValidator {
     } catch (IllegalArgumentException e) {
       problems.add(new SpecProblem("spec.backup.schedule", e.getMessage()));
     }
+    if (backup.getRestorePointSchedule() != null) {
+      try {
+        CronSchedule.parse(backup.getRestorePointSchedule()).next(Instant.EPOCH);
+      } catch (IllegalArgumentException e) {
+        problems.add(new SpecProblem("spec.backup.restorePointSchedule", e.getMessage()));
+      }
+    }
     if (!List.of("gzip", "bzip2", "none").contains(backup.getCompression())) {
       problems.add(
           new SpecProblem(

@@ -25,6 +25,7 @@ import io.pgshard.operator.monitor.InstanceProbe;
 import io.pgshard.operator.monitor.JdbcPromoter;
 import io.pgshard.operator.monitor.ProbeLoops;
 import io.pgshard.operator.monitor.ShardMonitor;
+import io.pgshard.operator.pooler.PauseLocks;
 import io.pgshard.operator.status.ShardStatusUpdater;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,14 +79,15 @@ public final class FailoverStep {
       ExecutorService probes,
       KubernetesEvents events,
       MeterRegistry registry,
-      Clock clock) {
+      Clock clock,
+      PauseLocks pauseLocks) {
     this.client = client;
     this.monitor = monitor;
     this.probes = probes;
     this.events = events;
     this.metrics = new FailoverMetrics(registry);
     this.clock = clock;
-    this.switchover = new SwitchoverStep(client, events, clock);
+    this.switchover = new SwitchoverStep(client, events, clock, pauseLocks);
   }
 
   /** The event source that probes in the background; registered with the shard controller. */

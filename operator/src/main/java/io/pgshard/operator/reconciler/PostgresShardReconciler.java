@@ -143,22 +143,25 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   private final ShardReports reports;
   private final Optional<FailoverStep> failover;
   private final Optional<MaintenanceStep> maintenanceStep;
+  private final Optional<BackupStep> backupStep;
 
   /**
-   * {@code failover} and {@code maintenanceStep} (schema and partitions): empty when the operator
-   * runs without access to PostgreSQL (no instance monitor).
+   * {@code failover}, {@code maintenanceStep} (schema and partitions) and {@code backupStep}: empty
+   * when the operator runs without access to PostgreSQL (no instance monitor).
    */
   public PostgresShardReconciler(
       ServerCapabilities server,
       ShardStatusUpdater statusUpdater,
       KubernetesEvents events,
       Optional<FailoverStep> failover,
-      Optional<MaintenanceStep> maintenanceStep) {
+      Optional<MaintenanceStep> maintenanceStep,
+      Optional<BackupStep> backupStep) {
     this.server = server;
     this.statusUpdater = statusUpdater;
     this.reports = new ShardReports(events);
     this.failover = failover;
     this.maintenanceStep = maintenanceStep;
+    this.backupStep = backupStep;
   }
 
   /**
@@ -210,6 +213,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         new ArrayList<>(List.of(configMaps, services, pods));
     failover.ifPresent(f -> sources.add(f.eventSource()));
     maintenanceStep.ifPresent(m -> sources.add(m.eventSource()));
+    backupStep.ifPresent(b -> sources.add(b.eventSource()));
     return sources;
   }
 
@@ -260,6 +264,10 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       ShardObservation seen = observe(shard, context, problems, decision, probed, maintenance);
       PostgresShardStatus status = statusUpdater.update(shard.getStatus(), seen);
+      Optional<Duration> backupCheck = Optional.empty();
+      if (backupStep.isPresent() && problems.isEmpty()) {
+        backupCheck = backupStep.get().run(shard, pods(shard, context), status);
+      }
       reports.rejoins(shard, shard.getStatus(), status);
       if (objectsError != null) {
         reports.objectsNotApplied(shard, status, objectsError);
@@ -286,6 +294,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
           && maintenance.nextCheck().isPresent()
           && maintenance.nextCheck().get().compareTo(next) < 0) {
         next = maintenance.nextCheck().get();
+      }
+      if (backupCheck.isPresent() && backupCheck.get().compareTo(next) < 0) {
+        next = backupCheck.get();
       }
       return control.rescheduleAfter(next.toMillis());
     }

@@ -2,6 +2,7 @@ package io.pgshard.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,9 +30,11 @@ import io.pgshard.operator.model.SpecValidator;
 import io.pgshard.operator.status.ClusterStatusUpdater;
 import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.status.Reasons;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +42,11 @@ import org.slf4j.LoggerFactory;
  * Reconciles a ShardedCluster: the cluster Secrets, one PostgresShard per shard, the shard map, and
  * a status aggregated from the shards. An invalid spec changes nothing but the status.
  */
-@ControllerConfiguration(name = ShardedClusterReconciler.NAME)
+@ControllerConfiguration(
+    name = ShardedClusterReconciler.NAME,
+    // ClusterUpdateFilter lets spec, annotation and deletion changes through, not status writes
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = ClusterUpdateFilter.class))
 public class ShardedClusterReconciler
     implements Reconciler<ShardedCluster>, Cleaner<ShardedCluster> {
 
@@ -51,12 +58,19 @@ public class ShardedClusterReconciler
   private final ChildWriter children;
   private final ClusterStatusUpdater statusUpdater;
   private final KubernetesEvents events;
+  private final Optional<RestorePointStep> restorePoints;
 
+  /**
+   * {@code restorePoints}: empty when the operator runs without access to PostgreSQL (no instance
+   * monitor).
+   */
   public ShardedClusterReconciler(
       KubernetesClient client,
       ClusterSecrets secrets,
       ClusterStatusUpdater statusUpdater,
-      KubernetesEvents events) {
+      KubernetesEvents events,
+      Optional<RestorePointStep> restorePoints) {
+    this.restorePoints = restorePoints;
     this.client = client;
     this.secrets = secrets;
     this.children = new ChildWriter(client);
@@ -169,6 +183,10 @@ public class ShardedClusterReconciler
       List<SpecProblem> problems) {
     List<String> messages = problems.stream().map(SpecProblem::toString).toList();
     ShardedClusterStatus next = statusUpdater.update(cluster, shards, messages);
+    Optional<Duration> again = Optional.empty();
+    if (problems.isEmpty() && restorePoints.isPresent()) {
+      again = restorePoints.get().run(cluster, shards, next);
+    }
     ShardedClusterStatus previous = cluster.getStatus();
     if (!messages.isEmpty()
         && !Reasons.INVALID_SPEC.equals(
@@ -177,11 +195,14 @@ public class ShardedClusterReconciler
                 : Conditions.reason(previous.getConditions(), Conditions.READY))) {
       events.warning(cluster, Reasons.INVALID_SPEC, String.join("; ", messages));
     }
+    UpdateControl<ShardedCluster> control;
     if (previous != null && JsonEquality.same(previous, next)) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      cluster.setStatus(next);
+      control = StatusWriter.applyStatus(context, cluster);
     }
-    cluster.setStatus(next);
-    return StatusWriter.applyStatus(context, cluster);
+    return again.isPresent() ? control.rescheduleAfter(again.get().toMillis()) : control;
   }
 
   @Override

@@ -16,9 +16,11 @@ import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.monitor.DirectConnection;
 import io.pgshard.operator.monitor.JdbcFence;
 import io.pgshard.operator.monitor.JdbcPromoter;
+import io.pgshard.operator.pooler.PauseLocks;
 import io.pgshard.operator.status.Conditions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,13 +42,18 @@ final class SwitchoverStep {
 
   static final Duration PAUSE_TIMEOUT = Duration.ofSeconds(10);
   static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(SwitchoverStep.class);
 
   private final KubernetesClient client;
   private final KubernetesEvents events;
   private final Clock clock;
 
-  SwitchoverStep(KubernetesClient client, KubernetesEvents events, Clock clock) {
+  private final PauseLocks pauseLocks;
+
+  SwitchoverStep(
+      KubernetesClient client, KubernetesEvents events, Clock clock, PauseLocks pauseLocks) {
+    this.pauseLocks = pauseLocks;
     this.client = client;
     this.events = events;
     this.clock = clock;
@@ -80,6 +87,38 @@ final class SwitchoverStep {
    * written), with a Promote decision when the primary moved.
    */
   FailoverStep.Outcome run(
+      PostgresShard shard,
+      String target,
+      FailoverSettings settings,
+      ObservedShard seen,
+      DirectConnection connections,
+      String adminUser,
+      String adminPassword,
+      Supplier<KubernetesShardControl> control) {
+    // a cross-shard restore point pausing these poolers ends within its pause timeout; one that
+    // holds them longer leaves the request in place for the next reconcile
+    Optional<PauseLocks.Held> held;
+    try {
+      held =
+          pauseLocks.acquire(
+              List.of(
+                  PauseLocks.key(
+                      shard.getMetadata().getNamespace(), shard.getMetadata().getName())),
+              LOCK_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return none(shard, seen);
+    }
+    if (held.isEmpty()) {
+      LOG.info("switchover to {} waits: a restore point holds the poolers", target);
+      return none(shard, seen);
+    }
+    try (PauseLocks.Held h = held.get()) {
+      return locked(shard, target, settings, seen, connections, adminUser, adminPassword, control);
+    }
+  }
+
+  private FailoverStep.Outcome locked(
       PostgresShard shard,
       String target,
       FailoverSettings settings,

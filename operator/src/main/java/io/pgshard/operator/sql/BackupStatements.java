@@ -58,6 +58,33 @@ public final class BackupStatements {
     return readRunFile(db, "backups/archive.last-error");
   }
 
+  /** Where a restore point went: its LSN and the timeline it was written on. */
+  public record WrittenPoint(String lsn, int timeline) {}
+
+  /**
+   * Writes restore point {@code name} on the primary {@code db} is connected to (a standby refuses:
+   * recovery is in progress).
+   */
+  public static WrittenPoint createRestorePoint(Connection db, String name) throws SQLException {
+    try (PreparedStatement st =
+        db.prepareStatement(
+            "SELECT lsn::text, ('x' || substr(pg_walfile_name(lsn), 1, 8))::bit(32)::int"
+                + " FROM pg_create_restore_point(?) AS lsn")) {
+      st.setString(1, name);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return new WrittenPoint(rs.getString(1), rs.getInt(2));
+      }
+    }
+  }
+
+  /** Ends the current WAL segment, so that the archive has what was just written. */
+  public static void switchWal(Connection db) throws SQLException {
+    try (Statement st = db.createStatement()) {
+      st.execute("SELECT pg_switch_wal()");
+    }
+  }
+
   private static Optional<String> readRunFile(Connection db, String relative) throws SQLException {
     try (PreparedStatement st =
         db.prepareStatement(

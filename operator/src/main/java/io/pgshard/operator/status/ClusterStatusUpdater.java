@@ -122,6 +122,11 @@ public final class ClusterStatusUpdater {
     } else {
       partitionsCondition(conditions, sorted, wanted);
     }
+    if (cluster.getSpec().getBackup() != null) {
+      // written by the restore point step; carried as it was
+      next.setBackup(prev.getBackup());
+      conditions.carry(Conditions.LAST_RESTORE_POINT_SUCCEEDED);
+    }
     next.setConditions(conditions.build());
     return next;
   }

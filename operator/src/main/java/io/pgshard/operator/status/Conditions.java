@@ -26,6 +26,8 @@ public final class Conditions {
   public static final String PRIMARY_UNREACHABLE_FROM_OPERATOR = "PrimaryUnreachableFromOperator";
   public static final String SWITCHOVER_COMPLETED = "SwitchoverCompleted";
   public static final String SCHEMA_APPLIED = "SchemaApplied";
+  public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
+  public static final String LAST_RESTORE_POINT_SUCCEEDED = "LastRestorePointSucceeded";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
@@ -87,6 +89,13 @@ public final class Conditions {
       conditions.stream().map(Condition::getType).filter(t -> !t.equals(type)).forEach(next::carry);
     }
     return next.set(type, status, reason, message).build();
+  }
+
+  /** {@code conditions} without the condition {@code type}. */
+  public static List<Condition> without(List<Condition> conditions, String type) {
+    return conditions == null
+        ? List.of()
+        : conditions.stream().filter(c -> !type.equals(c.getType())).toList();
   }
 
   /** The generation a condition about {@code resource} observes (0 before the API set one). */

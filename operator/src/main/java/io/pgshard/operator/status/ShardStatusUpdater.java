@@ -40,6 +40,7 @@ public final class ShardStatusUpdater {
     next.setFencedPrimaryUid(prev.getFencedPrimaryUid());
     next.setLastFailover(prev.getLastFailover());
     next.setLastPrimary(lastPrimary(prev.getLastPrimary(), seen.probed()));
+    next.setBackup(prev.getBackup());
     next.setPartitions(
         seen.partitionTables() == 0
             ? List.of()
@@ -105,6 +106,7 @@ public final class ShardStatusUpdater {
       failoverConditions(conditions, seen.failover());
     }
     conditions.carry(Conditions.SWITCHOVER_COMPLETED);
+    conditions.carry(Conditions.LAST_BACKUP_SUCCEEDED);
     next.setConditions(conditions.build());
     return next;
   }

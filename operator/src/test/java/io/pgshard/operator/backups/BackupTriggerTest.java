@@ -54,4 +54,14 @@ class BackupTriggerTest {
     assertThat(BackupTrigger.due(last, CREATED, NIGHTLY, a).orElseThrow().name())
         .isEqualTo(BackupTrigger.due(last, CREATED, NIGHTLY, b).orElseThrow().name());
   }
+
+  @Test
+  void latestSlotIsTheLastOneNotAfterNow() {
+    String hourly = "0 * * * *";
+    Instant last = Instant.parse("2026-12-02T10:00:00Z");
+    assertThat(BackupTrigger.latestSlot(last, hourly, Instant.parse("2026-12-02T10:59:59Z")))
+        .isEmpty();
+    assertThat(BackupTrigger.latestSlot(last, hourly, Instant.parse("2026-12-02T13:20:00Z")))
+        .contains(Instant.parse("2026-12-02T13:00:00Z"));
+  }
 }

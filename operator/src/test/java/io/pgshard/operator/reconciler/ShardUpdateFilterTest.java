@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.api.v1alpha1.ShardedCluster;
+import io.pgshard.operator.api.v1alpha1.ShardedClusterStatus;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.testing.TestClusters;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +55,24 @@ class ShardUpdateFilterTest {
     PostgresShard updated = copy(old);
     updated.getMetadata().setAnnotations(Map.of());
     assertThat(filter.accept(updated, old)).isFalse();
+  }
+
+  @Test
+  void aRestorePointRequestOnTheClusterStartsItsReconcileAndItsStatusWriteDoesNot() {
+    ClusterUpdateFilter clusters = new ClusterUpdateFilter();
+    ShardedCluster old = TestClusters.cluster(2, spec -> {});
+    ShardedCluster requested = Serialization.clone(old);
+    requested.getMetadata().setAnnotations(Map.of(Labels.RESTORE_POINT, "before-migration"));
+    assertThat(clusters.accept(requested, old)).isTrue();
+
+    // JOSDK adds the cleanup finalizer, then waits for that update to reconcile the new cluster
+    ShardedCluster finalized = Serialization.clone(old);
+    finalized.getMetadata().setFinalizers(List.of("shardedclusters.pgshard.io/finalizer"));
+    assertThat(clusters.accept(finalized, old)).isTrue();
+
+    ShardedCluster written = Serialization.clone(requested);
+    written.setStatus(new ShardedClusterStatus());
+    written.getStatus().setPhase("Ready");
+    assertThat(clusters.accept(written, requested)).isFalse();
   }
 }

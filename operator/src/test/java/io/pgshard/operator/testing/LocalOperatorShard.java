@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgshard.operator.OperatorMain;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
@@ -12,6 +13,7 @@ import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.model.Labels;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -40,8 +42,29 @@ public final class LocalOperatorShard implements AutoCloseable {
    * (customized further by {@code customize}), and runs every instance as a process.
    */
   public static LocalOperatorShard start(int instances, Consumer<ShardedCluster> customize) {
+    return start(instances, customize, Map.of());
+  }
+
+  /**
+   * As {@link #start(int, Consumer)}, with {@code secrets} (name to data) created first, as a user
+   * creates the Secrets a spec names (the S3 credentials of spec.backup); the instances see them.
+   */
+  public static LocalOperatorShard start(
+      int instances, Consumer<ShardedCluster> customize, Map<String, Map<String, String>> secrets) {
     LocalOperatorShard s = new LocalOperatorShard();
     try {
+      secrets.forEach(
+          (name, data) ->
+              s.client
+                  .resource(
+                      new SecretBuilder()
+                          .withNewMetadata()
+                          .withName(name)
+                          .withNamespace(NS)
+                          .endMetadata()
+                          .withStringData(data)
+                          .build())
+                  .create());
       s.operator =
           s.kube.startOperator(Clock.systemUTC(), Map.of("PGSHARD_INSTANCE_MONITOR", "true"));
       ShardedCluster cluster = Samples.cluster(s.client, "minimal.yaml");
@@ -66,9 +89,8 @@ public final class LocalOperatorShard implements AutoCloseable {
                               .withName(CLUSTER + "-pooler-admin")
                               .get()
                           != null);
-      s.local =
-          s.shards.adopt(
-              s.shard(),
+      Map<String, Map<String, String>> known =
+          new HashMap<>(
               SecretValues.credentials(
                   s.client,
                   NS,
@@ -77,6 +99,8 @@ public final class LocalOperatorShard implements AutoCloseable {
                       CLUSTER + "-replication",
                       CLUSTER + "-app",
                       CLUSTER + "-pooler-admin")));
+      known.putAll(secrets);
+      s.local = s.shards.adopt(s.shard(), known);
       s.kubelet = new LocalKubelet(s.client, NS, SHARD, s.local);
       for (int ordinal = 0; ordinal < instances; ordinal++) {
         s.kubelet.start(ordinal);
@@ -122,6 +146,10 @@ public final class LocalOperatorShard implements AutoCloseable {
 
   public PostgresShard shard() {
     return client.resources(PostgresShard.class).inNamespace(NS).withName(SHARD).get();
+  }
+
+  public ShardedCluster cluster() {
+    return client.resources(ShardedCluster.class).inNamespace(NS).withName(CLUSTER).get();
   }
 
   public ConfigMap configMap(String name) {

@@ -24,6 +24,13 @@ public class BackupSpec {
   @Pattern("^\\S+( \\S+){4}$")
   private String schedule = "0 0 * * *";
 
+  @JsonPropertyDescription(
+      "Cron schedule (5 fields, UTC) of cross-shard restore points: every shard's poolers pause,"
+          + " each primary writes the same named restore point, the poolers resume. None when"
+          + " unset; one can also be asked for with the annotation pgshard.io/restore-point.")
+  @Pattern("^\\S+( \\S+){4}$")
+  private String restorePointSchedule;
+
   @JsonPropertyDescription("Which base backups (and the WAL they need) are kept.")
   private BackupRetentionSpec retention = new BackupRetentionSpec();
 
@@ -62,5 +69,13 @@ public class BackupSpec {
 
   public void setCompression(String compression) {
     this.compression = compression;
+  }
+
+  public String getRestorePointSchedule() {
+    return restorePointSchedule;
+  }
+
+  public void setRestorePointSchedule(String restorePointSchedule) {
+    this.restorePointSchedule = restorePointSchedule;
   }
 }

@@ -57,6 +57,10 @@ public class PostgresShardStatus {
   @JsonPropertyDescription("Partition maintenance per table.")
   private List<PartitionStatus> partitions = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Base backups (with spec.backup): the last completed, failed and running.")
+  private ShardBackupStatus backup;
+
   @JsonPropertyDescription("Ready, Progressing, Degraded, PoolerReady and failover conditions.")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -170,5 +174,13 @@ public class PostgresShardStatus {
 
   public void setConditions(List<Condition> conditions) {
     this.conditions = conditions;
+  }
+
+  public ShardBackupStatus getBackup() {
+    return backup;
+  }
+
+  public void setBackup(ShardBackupStatus backup) {
+    this.backup = backup;
   }
 }

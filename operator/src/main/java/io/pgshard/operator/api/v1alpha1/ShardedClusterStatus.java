@@ -28,6 +28,9 @@ public class ShardedClusterStatus {
   @JsonPropertyDescription("Ready shards out of all, for kubectl get.")
   private String readyShards;
 
+  @JsonPropertyDescription("Cross-shard restore points (with spec.backup).")
+  private ClusterBackupStatus backup;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -74,5 +77,13 @@ public class ShardedClusterStatus {
 
   public void setReadyShards(String readyShards) {
     this.readyShards = readyShards;
+  }
+
+  public ClusterBackupStatus getBackup() {
+    return backup;
+  }
+
+  public void setBackup(ClusterBackupStatus backup) {
+    this.backup = backup;
   }
 }

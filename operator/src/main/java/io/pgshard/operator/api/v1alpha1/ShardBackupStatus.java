@@ -1,0 +1,65 @@
+package io.pgshard.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** A shard's base backups, as the operator took them (present with spec.backup). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ShardBackupStatus {
+
+  @JsonPropertyDescription(
+      "The schedule slot of the last backup started (RFC 3339): the next one is due at the"
+          + " schedule's first time after it.")
+  private String lastScheduledSlot;
+
+  @JsonPropertyDescription("The backup under way, if one is.")
+  private BaseBackupRecord running;
+
+  @JsonPropertyDescription("The last backup that completed: the earliest point it can restore.")
+  private BaseBackupRecord lastCompleted;
+
+  @JsonPropertyDescription("The last backup that failed, with the error.")
+  private BaseBackupRecord lastFailed;
+
+  /** A copy to change (the records themselves are never changed). */
+  public ShardBackupStatus copy() {
+    ShardBackupStatus copy = new ShardBackupStatus();
+    copy.setLastScheduledSlot(lastScheduledSlot);
+    copy.setRunning(running);
+    copy.setLastCompleted(lastCompleted);
+    copy.setLastFailed(lastFailed);
+    return copy;
+  }
+
+  public String getLastScheduledSlot() {
+    return lastScheduledSlot;
+  }
+
+  public void setLastScheduledSlot(String lastScheduledSlot) {
+    this.lastScheduledSlot = lastScheduledSlot;
+  }
+
+  public BaseBackupRecord getRunning() {
+    return running;
+  }
+
+  public void setRunning(BaseBackupRecord running) {
+    this.running = running;
+  }
+
+  public BaseBackupRecord getLastCompleted() {
+    return lastCompleted;
+  }
+
+  public void setLastCompleted(BaseBackupRecord lastCompleted) {
+    this.lastCompleted = lastCompleted;
+  }
+
+  public BaseBackupRecord getLastFailed() {
+    return lastFailed;
+  }
+
+  public void setLastFailed(BaseBackupRecord lastFailed) {
+    this.lastFailed = lastFailed;
+  }
+}

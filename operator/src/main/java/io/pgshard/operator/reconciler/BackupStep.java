@@ -1,0 +1,315 @@
+package io.pgshard.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.pgshard.operator.api.v1alpha1.BackupSpec;
+import io.pgshard.operator.api.v1alpha1.BaseBackupRecord;
+import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
+import io.pgshard.operator.api.v1alpha1.ShardBackupStatus;
+import io.pgshard.operator.backups.BackupTrigger;
+import io.pgshard.operator.kube.Credentials;
+import io.pgshard.operator.kube.KubernetesEvents;
+import io.pgshard.operator.model.Labels;
+import io.pgshard.operator.model.ResourceNames;
+import io.pgshard.operator.model.ShardStatefulSetModel;
+import io.pgshard.operator.monitor.DirectConnection;
+import io.pgshard.operator.sql.BackupStatements;
+import io.pgshard.operator.sql.BackupStatements.BaseBackupState;
+import io.pgshard.operator.status.Conditions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base backups in a shard's reconcile: decides whether one is due ({@link BackupTrigger}: the first
+ * at once, then by the schedule), picks the instance (a ready standby, else the primary), starts
+ * {@code backup.sh base-backup} there over SQL and follows it on a thread of its own, so the
+ * reconcile never waits. When it ends the shard is reconciled again and the outcome goes to {@code
+ * status.backup}, the LastBackupSucceeded condition and an event. The slot of the backup started is
+ * in status before it runs, and its name comes from the slot: an operator that restarts follows the
+ * same backup (backup.sh starts a name once) instead of taking another.
+ */
+public final class BackupStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BackupStep.class);
+  private static final int SOCKET_TIMEOUT_SECONDS = 30;
+  private static final Duration POLL = Duration.ofSeconds(2);
+
+  /** A status file that does not appear (or vanished with a restarted instance) by then: failed. */
+  private static final Duration NO_STATUS_LIMIT = Duration.ofMinutes(2);
+
+  private static final Duration LONGEST = Duration.ofHours(24);
+  private static final Duration NO_SOURCE_RETRY = Duration.ofSeconds(10);
+  private static final Duration STANDBY_WAIT = Duration.ofMinutes(10);
+
+  private final KubernetesClient client;
+  private final ExecutorService workers;
+  private final KubernetesEvents events;
+  private final Clock clock;
+  private final CompletionEventSource completions =
+      new CompletionEventSource("backups", this::forget);
+  private final Map<ResourceID, Run> runs = new ConcurrentHashMap<>();
+
+  /** A backup followed on a worker; {@code outcome} set when it ends. */
+  private static final class Run {
+    final BaseBackupRecord record;
+    volatile BaseBackupRecord outcome;
+
+    Run(BaseBackupRecord record) {
+      this.record = record;
+    }
+  }
+
+  public BackupStep(
+      KubernetesClient client, ExecutorService workers, KubernetesEvents events, Clock clock) {
+    this.client = client;
+    this.workers = workers;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  CompletionEventSource eventSource() {
+    return completions;
+  }
+
+  private void forget(ResourceID shard) {
+    runs.remove(shard);
+  }
+
+  /**
+   * Brings {@code status} (the shard's next status) up to date with its backups, starting one when
+   * due; returns when to look again if nothing else wakes the shard before.
+   */
+  Optional<Duration> run(PostgresShard shard, List<Pod> pods, PostgresShardStatus status) {
+    ResourceID id = ResourceID.fromResource(shard);
+    BackupSpec spec = shard.getSpec().getBackup();
+    if (spec == null) {
+      runs.remove(id);
+      status.setBackup(null);
+      status.setConditions(
+          Conditions.without(status.getConditions(), Conditions.LAST_BACKUP_SUCCEEDED));
+      return Optional.empty();
+    }
+    ShardBackupStatus backup =
+        status.getBackup() == null ? new ShardBackupStatus() : status.getBackup().copy();
+    status.setBackup(backup);
+    Run run = runs.get(id);
+    if (run == null && backup.getRunning() != null) {
+      // on record but followed by nobody: this operator restarted; follow it again
+      run = follow(shard, id, backup.getRunning(), pods);
+    }
+    if (run != null) {
+      if (run.outcome == null) {
+        return Optional.empty(); // its end triggers a reconcile
+      }
+      runs.remove(id);
+      record(shard, status, backup, run.outcome);
+    }
+    Instant now = clock.instant();
+    Instant lastSlot =
+        backup.getLastScheduledSlot() == null ? null : Instant.parse(backup.getLastScheduledSlot());
+    Optional<BackupTrigger.Due> due =
+        BackupTrigger.due(lastSlot, firstSlot(shard, now), spec.getSchedule(), now);
+    if (due.isEmpty()) {
+      Instant next = BackupTrigger.next(lastSlot, spec.getSchedule());
+      return Optional.of(Duration.between(now, next).plusSeconds(1));
+    }
+    // a standby, not the primary, carries the backup's load; one that is not ready yet (a new
+    // shard's clone) is waited for a while before the primary takes it
+    boolean waitForStandby =
+        shard.getSpec().getReplicas() > 0
+            && Duration.between(due.get().slot(), now).compareTo(STANDBY_WAIT) < 0;
+    Optional<Pod> source = source(shard, pods, !waitForStandby);
+    if (source.isEmpty()) {
+      return Optional.of(NO_SOURCE_RETRY);
+    }
+    BaseBackupRecord started =
+        new BaseBackupRecord(
+            due.get().name(),
+            source.get().getMetadata().getName(),
+            due.get().reason(),
+            now.toString());
+    backup.setLastScheduledSlot(due.get().slot().toString());
+    backup.setRunning(started);
+    LOG.info(
+        "base backup {} on {} ({})", started.getName(), started.getInstance(), started.getReason());
+    events.normal(
+        shard,
+        "BackupStarted",
+        "base backup "
+            + started.getName()
+            + " started on "
+            + started.getInstance()
+            + " ("
+            + started.getReason()
+            + ")");
+    follow(shard, id, started, pods);
+    return Optional.empty();
+  }
+
+  private void record(
+      PostgresShard shard,
+      PostgresShardStatus status,
+      ShardBackupStatus backup,
+      BaseBackupRecord outcome) {
+    backup.setRunning(null);
+    long generation = Conditions.generation(shard);
+    if (outcome.getError() == null) {
+      backup.setLastCompleted(outcome);
+      String message =
+          "base backup " + outcome.getName() + " of " + outcome.getInstance() + " completed";
+      events.normal(shard, "BackupCompleted", message);
+      status.setConditions(
+          Conditions.with(
+              status.getConditions(),
+              generation,
+              clock.instant(),
+              Conditions.LAST_BACKUP_SUCCEEDED,
+              true,
+              "Completed",
+              message));
+    } else {
+      backup.setLastFailed(outcome);
+      String message =
+          "base backup "
+              + outcome.getName()
+              + " of "
+              + outcome.getInstance()
+              + " failed: "
+              + outcome.getError();
+      events.warning(shard, "BackupFailed", message);
+      status.setConditions(
+          Conditions.with(
+              status.getConditions(),
+              generation,
+              clock.instant(),
+              Conditions.LAST_BACKUP_SUCCEEDED,
+              false,
+              "BackupFailed",
+              message));
+    }
+  }
+
+  /** Starts (or joins: a name is started once) and follows {@code record} on a worker. */
+  private Run follow(PostgresShard shard, ResourceID id, BaseBackupRecord record, List<Pod> pods) {
+    Run run = new Run(record);
+    runs.put(id, run);
+    String ip =
+        pods.stream()
+            .filter(p -> p.getMetadata().getName().equals(record.getInstance()))
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP())
+            .findFirst()
+            .orElse(null);
+    if (ip == null) {
+      run.outcome = record.finished(clock.instant().toString(), record.getInstance() + " is gone");
+      completions.completed(id);
+      return run;
+    }
+    Credentials superuser = Credentials.superuser(client, shard);
+    workers.submit(
+        () -> {
+          try {
+            run.outcome = take(record, ip, superuser);
+          } catch (RuntimeException e) {
+            run.outcome = record.finished(clock.instant().toString(), e.toString());
+          } finally {
+            completions.completed(id);
+          }
+        });
+    return run;
+  }
+
+  private BaseBackupRecord take(BaseBackupRecord record, String ip, Credentials superuser) {
+    DirectConnection connections =
+        new DirectConnection(
+            p -> ip, ShardStatefulSetModel.POSTGRES_PORT, superuser.user(), superuser.password());
+    Instant since = clock.instant();
+    Instant deadline = since.plus(LONGEST);
+    boolean started = false;
+    String lastProblem = "no status yet";
+    while (clock.instant().isBefore(deadline)) {
+      try (Connection db = connections.open(record.getInstance(), SOCKET_TIMEOUT_SECONDS)) {
+        if (!started) {
+          BackupStatements.start(db, record.getName());
+          started = true;
+        }
+        Optional<BaseBackupState> state = BackupStatements.state(db, record.getName());
+        if (state.isPresent()) {
+          since = clock.instant();
+          switch (state.get().phase()) {
+            case DONE:
+              return record.finished(at(state.get()), null);
+            case FAILED:
+              return record.finished(at(state.get()), state.get().message());
+            default:
+              break;
+          }
+        } else if (Duration.between(since, clock.instant()).compareTo(NO_STATUS_LIMIT) > 0) {
+          return record.finished(
+              clock.instant().toString(),
+              record.getInstance() + " has no status for the backup (it restarted?)");
+        }
+      } catch (SQLException e) {
+        if (!started) {
+          return record.finished(
+              clock.instant().toString(),
+              "could not start it on " + record.getInstance() + ": " + e.getMessage());
+        }
+        lastProblem = e.getMessage();
+        LOG.debug("backup {}: {}", record.getName(), lastProblem);
+      }
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return record.finished(clock.instant().toString(), "the operator stopped following it");
+      }
+    }
+    return record.finished(
+        clock.instant().toString(),
+        "no outcome within " + LONGEST.toHours() + " h (" + lastProblem + ")");
+  }
+
+  private String at(BaseBackupState state) {
+    return (state.at() == null ? clock.instant() : state.at()).toString();
+  }
+
+  /** The slot of the first backup: when the shard was created, so its name is always the same. */
+  private static Instant firstSlot(PostgresShard shard, Instant now) {
+    String created = shard.getMetadata().getCreationTimestamp();
+    return created == null ? now : Instant.parse(created);
+  }
+
+  /** A ready standby (the lowest ordinal), else ({@code orPrimary}) the ready primary. */
+  static Optional<Pod> source(PostgresShard shard, List<Pod> pods, boolean orPrimary) {
+    String name = shard.getMetadata().getName();
+    Comparator<Pod> order =
+        Comparator.comparing(
+                (Pod p) ->
+                    !Labels.ROLE_REPLICA.equals(p.getMetadata().getLabels().get(Labels.ROLE)))
+            .thenComparingInt(p -> ResourceNames.ordinalOf(name, p.getMetadata().getName()));
+    return pods.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(PodReadiness::isReady)
+        .filter(
+            p -> {
+              String role = p.getMetadata().getLabels().get(Labels.ROLE);
+              return Labels.ROLE_REPLICA.equals(role)
+                  || (orPrimary && Labels.ROLE_PRIMARY.equals(role));
+            })
+        .min(order);
+  }
+}
