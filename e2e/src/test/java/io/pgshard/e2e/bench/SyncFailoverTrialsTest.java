@@ -13,7 +13,7 @@ class SyncFailoverTrialsTest {
 
   @Test
   void fiveKillsOfThePrimaryInSyncModeLoseNoAcknowledgedCommit() throws Exception {
-    List<FailoverTrials.Trial> trials = FailoverTrials.run("sync", 5);
+    List<FailoverTrials.Trial> trials = FailoverTrials.run("sync", 3);
 
     assertThat(trials).hasSize(5);
     assertThat(trials)

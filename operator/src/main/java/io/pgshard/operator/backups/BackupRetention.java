@@ -19,8 +19,13 @@ public final class BackupRetention {
 
   private static final Pattern AGE = Pattern.compile("^([1-9][0-9]{0,4})([hdw])$");
 
-  /** A base backup as the bucket lists it. */
-  public record StoredBackup(String id, Instant started, boolean completed) {}
+  /** A base backup as the bucket lists it ({@code ended} null while it runs). */
+  public record StoredBackup(String id, Instant started, boolean completed, Instant ended) {
+
+    public StoredBackup(String id, Instant started, boolean completed) {
+      this(id, started, completed, null);
+    }
+  }
 
   private final int count;
   private final Duration maxAge;

@@ -1,6 +1,7 @@
 package io.pgshard.operator.model;
 
 import io.pgshard.operator.api.v1alpha1.BackupSpec;
+import io.pgshard.operator.api.v1alpha1.FromBackupSpec;
 import io.pgshard.operator.api.v1alpha1.S3StorageSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,10 +41,49 @@ public final class BackupSettings {
   }
 
   public static String render(BackupSpec backup, ShardNaming naming) {
+    return render("spec.backup", variables(backup, naming));
+  }
+
+  /** The ConfigMap key of a restore's settings; absent when the shard does not restore. */
+  public static final String RESTORE_FILE = "restore.env";
+
+  /**
+   * Where shard {@code index} of a cluster restored from {@code from} reads: the same shard of the
+   * source. The last shard also names the source's next shard, which must not exist (a source with
+   * more shards had other hash ranges).
+   */
+  public static Map<String, String> restoreVariables(
+      FromBackupSpec from, S3StorageSpec s3, int index, boolean last) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("PGSHARD_RESTORE_SOURCE", destination(s3, from.getCluster()));
+    vars.put("PGSHARD_RESTORE_SERVER", ResourceNames.shard(from.getCluster(), index));
+    vars.put(
+        "PGSHARD_RESTORE_NEXT_SERVER",
+        last ? ResourceNames.shard(from.getCluster(), index + 1) : "");
+    vars.put("PGSHARD_RESTORE_ENDPOINT", s3.getEndpoint() == null ? "" : s3.getEndpoint());
+    vars.put("PGSHARD_RESTORE_REGION", s3.getRegion() == null ? "" : s3.getRegion());
+    vars.put(
+        "PGSHARD_RESTORE_TARGET_NAME",
+        from.getRestorePoint() == null ? "" : from.getRestorePoint());
+    vars.put(
+        "PGSHARD_RESTORE_TARGET_TIME", from.getTargetTime() == null ? "" : from.getTargetTime());
+    return vars;
+  }
+
+  /** The storage a restore reads: its own, else the cluster's backup storage. */
+  public static S3StorageSpec restoreStorage(FromBackupSpec from, BackupSpec backup) {
+    return from.getS3() != null ? from.getS3() : backup == null ? null : backup.getS3();
+  }
+
+  public static String renderRestore(
+      FromBackupSpec from, S3StorageSpec s3, int index, boolean last) {
+    return render("spec.bootstrap.fromBackup", restoreVariables(from, s3, index, last));
+  }
+
+  private static String render(String field, Map<String, String> variables) {
     StringBuilder out =
-        new StringBuilder("# Rendered by pgshard from spec.backup; read by backup.sh.\n");
-    variables(backup, naming)
-        .forEach((k, v) -> out.append(k).append('=').append(shellQuote(v)).append('\n'));
+        new StringBuilder("# Rendered by pgshard from " + field + "; read by backup.sh.\n");
+    variables.forEach((k, v) -> out.append(k).append('=').append(shellQuote(v)).append('\n'));
     return out.toString();
   }
 

@@ -2,7 +2,10 @@ package io.pgshard.operator.model;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.pgshard.operator.api.v1alpha1.FromBackupSpec;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.api.v1alpha1.S3StorageSpec;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -35,6 +38,15 @@ public final class ShardConfigMaps {
     data.put(InstanceScripts.BACKUP, InstanceScripts.load(InstanceScripts.BACKUP));
     if (shard.getSpec().getBackup() != null) {
       data.put(BackupSettings.FILE, BackupSettings.render(shard.getSpec().getBackup(), n));
+    }
+    FromBackupSpec from = fromBackup(shard);
+    S3StorageSpec source =
+        from == null ? null : BackupSettings.restoreStorage(from, shard.getSpec().getBackup());
+    if (source != null) {
+      data.put(
+          BackupSettings.RESTORE_FILE,
+          BackupSettings.renderRestore(
+              from, source, shard.getSpec().getIndex(), isLastShard(shard)));
     }
     return new ConfigMapBuilder()
         .withMetadata(
@@ -71,5 +83,19 @@ public final class ShardConfigMaps {
     return state != null
         && state.getData() != null
         && "true".equals(state.getData().get(INITIALIZED));
+  }
+
+  /** spec.bootstrap.fromBackup, if the shard restores. */
+  public static FromBackupSpec fromBackup(PostgresShard shard) {
+    var bootstrap = shard.getSpec().getBootstrap();
+    return bootstrap == null ? null : bootstrap.getFromBackup();
+  }
+
+  /** The shard whose hash range ends at 2^64 is the last one. */
+  static boolean isLastShard(PostgresShard shard) {
+    List<String> range = shard.getSpec().getHashRange();
+    return range != null
+        && range.size() == 2
+        && range.get(1).equals(HashRanges.rangeOf(0, 1).endHex());
   }
 }

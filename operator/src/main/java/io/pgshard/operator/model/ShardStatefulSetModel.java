@@ -16,9 +16,11 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicyBuilder;
+import io.pgshard.operator.api.v1alpha1.FromBackupSpec;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardSpec;
 import io.pgshard.operator.api.v1alpha1.S3CredentialsSpec;
+import io.pgshard.operator.api.v1alpha1.S3StorageSpec;
 import io.pgshard.operator.api.v1alpha1.SecretNames;
 import io.pgshard.operator.config.ServerCapabilities;
 import java.util.ArrayList;
@@ -228,6 +230,23 @@ public final class ShardStatefulSetModel {
       env.add(
           ContainerParts.optionalSecretRef(
               "AWS_SECRET_ACCESS_KEY",
+              credentials.getSecretName(),
+              credentials.getSecretAccessKeyKey()));
+    }
+    FromBackupSpec from = spec.getBootstrap() == null ? null : spec.getBootstrap().getFromBackup();
+    S3StorageSpec source =
+        from == null ? null : BackupSettings.restoreStorage(from, spec.getBackup());
+    if (source != null && source.getCredentials() != null) {
+      // the source's keys, for backup.sh restore alone (they may only read the source)
+      S3CredentialsSpec credentials = source.getCredentials();
+      env.add(
+          ContainerParts.optionalSecretRef(
+              "PGSHARD_RESTORE_ACCESS_KEY_ID",
+              credentials.getSecretName(),
+              credentials.getAccessKeyIdKey()));
+      env.add(
+          ContainerParts.optionalSecretRef(
+              "PGSHARD_RESTORE_SECRET_ACCESS_KEY",
               credentials.getSecretName(),
               credentials.getSecretAccessKeyKey()));
     }

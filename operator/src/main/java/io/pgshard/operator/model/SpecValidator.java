@@ -2,8 +2,10 @@ package io.pgshard.operator.model;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.pgshard.operator.api.v1alpha1.BackupSpec;
+import io.pgshard.operator.api.v1alpha1.FromBackupSpec;
 import io.pgshard.operator.api.v1alpha1.PartitionSpec;
 import io.pgshard.operator.api.v1alpha1.ReplicationMode;
+import io.pgshard.operator.api.v1alpha1.S3StorageSpec;
 import io.pgshard.operator.api.v1alpha1.ShardTemplateSpec;
 import io.pgshard.operator.api.v1alpha1.ShardedCluster;
 import io.pgshard.operator.partitions.CronSchedule;
@@ -11,9 +13,12 @@ import io.pgshard.operator.partitions.PartitionPlanner;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -62,7 +67,61 @@ public final class SpecValidator {
                   + existingShards));
     }
     problems.addAll(validateTemplate(cluster.getSpec()));
+    bootstrap(problems, cluster);
     return problems;
+  }
+
+  /**
+   * A restore reads another cluster's backups and never writes there: this cluster's own archive
+   * must be elsewhere (another path or another name), and one target at most.
+   */
+  private static void bootstrap(List<SpecProblem> problems, ShardedCluster cluster) {
+    var bootstrap = cluster.getSpec().getBootstrap();
+    FromBackupSpec from = bootstrap == null ? null : bootstrap.getFromBackup();
+    if (from == null) {
+      return;
+    }
+    String field = "spec.bootstrap.fromBackup";
+    if (from.getCluster() == null || from.getCluster().isBlank()) {
+      problems.add(new SpecProblem(field + ".cluster", "is required"));
+      return;
+    }
+    if (from.getRestorePoint() != null && from.getTargetTime() != null) {
+      problems.add(
+          new SpecProblem(field, "restorePoint and targetTime are exclusive: set one of them"));
+    }
+    if (from.getTargetTime() != null) {
+      try {
+        OffsetDateTime.parse(from.getTargetTime());
+      } catch (DateTimeParseException e) {
+        problems.add(
+            new SpecProblem(
+                field + ".targetTime", "'" + from.getTargetTime() + "' is not an RFC 3339 time"));
+      }
+    }
+    BackupSpec own = cluster.getSpec().getBackup();
+    S3StorageSpec source = BackupSettings.restoreStorage(from, own);
+    if (source == null) {
+      problems.add(new SpecProblem(field + ".s3", "is required when spec.backup is not set"));
+      return;
+    }
+    if (source.getCredentials() == null || source.getCredentials().getSecretName() == null) {
+      problems.add(new SpecProblem(field + ".s3.credentials.secretName", "is required"));
+    }
+    if (own != null
+        && own.getS3() != null
+        && own.getS3().getBucket() != null
+        && Objects.equals(own.getS3().getEndpoint(), source.getEndpoint())
+        && BackupSettings.destination(own.getS3(), cluster.getMetadata().getName())
+            .equals(BackupSettings.destination(source, from.getCluster()))) {
+      problems.add(
+          new SpecProblem(
+              field,
+              "this cluster would archive where it restores from ("
+                  + BackupSettings.destination(source, from.getCluster())
+                  + "): give spec.backup.s3.path another value, or the cluster another name, so"
+                  + " that the source's backups are never written"));
+    }
   }
 
   /** Checks of the part every shard shares (also run by the PostgresShard reconciler). */

@@ -8,6 +8,8 @@ import io.pgshard.operator.api.v1alpha1.BaseBackupRecord;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.api.v1alpha1.ShardBackupStatus;
+import io.pgshard.operator.backups.BackupRetention;
+import io.pgshard.operator.backups.BackupRetention.StoredBackup;
 import io.pgshard.operator.backups.BackupTrigger;
 import io.pgshard.operator.kube.Credentials;
 import io.pgshard.operator.kube.KubernetesEvents;
@@ -23,12 +25,15 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +51,7 @@ public final class BackupStep {
   private static final Logger LOG = LoggerFactory.getLogger(BackupStep.class);
   private static final int SOCKET_TIMEOUT_SECONDS = 30;
   private static final Duration POLL = Duration.ofSeconds(2);
+  private static final Duration SWITCH_EVERY = Duration.ofSeconds(5);
 
   /** A status file that does not appear (or vanished with a restarted instance) by then: failed. */
   private static final Duration NO_STATUS_LIMIT = Duration.ofMinutes(2);
@@ -67,10 +73,16 @@ public final class BackupStep {
     final BaseBackupRecord record;
     volatile BaseBackupRecord outcome;
 
+    /** What retention did after the backup completed (null: not run). */
+    volatile Retained retained;
+
     Run(BaseBackupRecord record) {
       this.record = record;
     }
   }
+
+  /** After a completed backup: the backups left, the ones deleted, or why retention failed. */
+  record Retained(int completed, String firstRecoverable, List<String> deleted, String error) {}
 
   public BackupStep(
       KubernetesClient client, ExecutorService workers, KubernetesEvents events, Clock clock) {
@@ -116,6 +128,7 @@ public final class BackupStep {
       }
       runs.remove(id);
       record(shard, status, backup, run.outcome);
+      retained(shard, backup, run.retained);
     }
     Instant now = clock.instant();
     Instant lastSlot =
@@ -222,7 +235,8 @@ public final class BackupStep {
     workers.submit(
         () -> {
           try {
-            run.outcome = take(record, ip, superuser);
+            run.outcome =
+                take(record, ip, superuser, run, retention(shard), () -> primaryIp(shard));
           } catch (RuntimeException e) {
             run.outcome = record.finished(clock.instant().toString(), e.toString());
           } finally {
@@ -232,10 +246,17 @@ public final class BackupStep {
     return run;
   }
 
-  private BaseBackupRecord take(BaseBackupRecord record, String ip, Credentials superuser) {
+  private BaseBackupRecord take(
+      BaseBackupRecord record,
+      String ip,
+      Credentials superuser,
+      Run run,
+      BackupRetention retention,
+      Supplier<Optional<String>> primaryIp) {
     DirectConnection connections =
         new DirectConnection(
             p -> ip, ShardStatefulSetModel.POSTGRES_PORT, superuser.user(), superuser.password());
+    Instant lastSwitch = Instant.EPOCH;
     Instant since = clock.instant();
     Instant deadline = since.plus(LONGEST);
     boolean started = false;
@@ -251,10 +272,16 @@ public final class BackupStep {
           since = clock.instant();
           switch (state.get().phase()) {
             case DONE:
+              run.retained = applyRetention(db, retention);
               return record.finished(at(state.get()), null);
             case FAILED:
               return record.finished(at(state.get()), state.get().message());
             default:
+              if (Duration.between(lastSwitch, clock.instant()).compareTo(SWITCH_EVERY) >= 0
+                  && BackupStatements.waitsForArchive(db)) {
+                lastSwitch = clock.instant();
+                switchWalOnPrimary(record, primaryIp, superuser);
+              }
               break;
           }
         } else if (Duration.between(since, clock.instant()).compareTo(NO_STATUS_LIMIT) > 0) {
@@ -281,6 +308,104 @@ public final class BackupStep {
     return record.finished(
         clock.instant().toString(),
         "no outcome within " + LONGEST.toHours() + " h (" + lastProblem + ")");
+  }
+
+  /**
+   * A backup taken on a standby ends by waiting until the standby archived the segment holding its
+   * end, and a standby archives a segment only once it is complete: on a quiet primary that is
+   * archive_timeout away. The primary switches WAL then, as it would for a backup taken there.
+   */
+  private void switchWalOnPrimary(
+      BaseBackupRecord record, Supplier<Optional<String>> primaryIp, Credentials superuser) {
+    Optional<String> ip = primaryIp.get();
+    if (ip.isEmpty()) {
+      LOG.warn(
+          "backup {}: waits for its last segment and no primary is labelled", record.getName());
+      return;
+    }
+    DirectConnection primary =
+        new DirectConnection(
+            p -> ip.get(),
+            ShardStatefulSetModel.POSTGRES_PORT,
+            superuser.user(),
+            superuser.password());
+    try (Connection db = primary.open("primary", SOCKET_TIMEOUT_SECONDS)) {
+      BackupStatements.switchWal(db);
+      LOG.info("backup {}: switched WAL on the primary for its last segment", record.getName());
+    } catch (SQLException e) {
+      LOG.warn(
+          "backup {}: could not switch WAL on the primary: {}", record.getName(), e.getMessage());
+    }
+  }
+
+  /** The ready primary's address, read from the API when needed (it may change during a backup). */
+  private Optional<String> primaryIp(PostgresShard shard) {
+    return client
+        .pods()
+        .inNamespace(shard.getMetadata().getNamespace())
+        .withLabels(
+            Labels.roleSelector(
+                shard.getSpec().getClusterName(),
+                shard.getMetadata().getName(),
+                Labels.ROLE_PRIMARY))
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP())
+        .filter(Objects::nonNull)
+        .findFirst();
+  }
+
+  /**
+   * Deletes what {@code retention} lets go, from the instance that just completed a backup (so a
+   * shard whose backups fail keeps its old ones). A failure is reported, never fails the backup.
+   */
+  private Retained applyRetention(Connection db, BackupRetention retention) {
+    List<String> deleted = new ArrayList<>();
+    try {
+      List<StoredBackup> stored = BackupStatements.list(db);
+      for (StoredBackup expired : retention.expired(stored, clock.instant())) {
+        BackupStatements.delete(db, expired.id());
+        deleted.add(expired.id());
+      }
+      List<StoredBackup> kept =
+          stored.stream().filter(b -> b.completed() && !deleted.contains(b.id())).toList();
+      String first =
+          kept.stream()
+              .map(StoredBackup::ended)
+              .filter(Objects::nonNull)
+              .min(Comparator.naturalOrder())
+              .map(Instant::toString)
+              .orElse(null);
+      return new Retained(kept.size(), first, deleted, null);
+    } catch (SQLException e) {
+      return new Retained(-1, null, deleted, e.getMessage());
+    }
+  }
+
+  private static BackupRetention retention(PostgresShard shard) {
+    var spec = shard.getSpec().getBackup().getRetention();
+    return new BackupRetention(spec.getCount(), spec.getMaxAge());
+  }
+
+  /** Retention's outcome into status and events. */
+  private void retained(PostgresShard shard, ShardBackupStatus backup, Retained retained) {
+    if (retained == null) {
+      return;
+    }
+    if (!retained.deleted().isEmpty()) {
+      events.normal(
+          shard,
+          "BackupsExpired",
+          "retention deleted base backup(s) " + String.join(", ", retained.deleted()));
+    }
+    if (retained.error() != null) {
+      events.warning(shard, "RetentionFailed", retained.error());
+      return;
+    }
+    backup.setCompletedBackups(retained.completed());
+    backup.setFirstRecoverablePoint(retained.firstRecoverable());
   }
 
   private String at(BaseBackupState state) {

@@ -48,6 +48,7 @@ import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.status.ShardObservation;
 import io.pgshard.operator.status.ShardStatusUpdater;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -269,6 +270,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         backupCheck = backupStep.get().run(shard, pods(shard, context), status);
       }
       reports.rejoins(shard, shard.getStatus(), status);
+      if (problems.isEmpty()) {
+        reports.restore(shard, pods(shard, context), status, Instant.now());
+      }
       if (objectsError != null) {
         reports.objectsNotApplied(shard, status, objectsError);
       }

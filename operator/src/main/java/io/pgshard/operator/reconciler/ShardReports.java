@@ -1,15 +1,20 @@
 package io.pgshard.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.pgshard.operator.api.v1alpha1.InstanceStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.kube.KubernetesEvents;
+import io.pgshard.operator.model.ShardConfigMaps;
 import io.pgshard.operator.model.SpecProblem;
 import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.status.Reasons;
+import io.pgshard.operator.status.RestoreFailures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a shard's reconcile tells the user beyond the status it computes: an event for each newly
@@ -126,5 +131,50 @@ final class ShardReports {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  /**
+   * With spec.bootstrap.fromBackup, the Restored condition: False with the restore's own words (the
+   * instance's termination message) and a Warning event while the first primary cannot come from
+   * the backups; True once the shard has a primary. Without it, no such condition.
+   */
+  void restore(PostgresShard shard, List<Pod> pods, PostgresShardStatus next, Instant now) {
+    if (ShardConfigMaps.fromBackup(shard) == null) {
+      next.setConditions(Conditions.without(next.getConditions(), Conditions.RESTORED));
+      return;
+    }
+    long generation = Conditions.generation(shard);
+    if (next.getCurrentPrimary() != null) {
+      if (!Conditions.isTrue(next.getConditions(), Conditions.RESTORED)) {
+        next.setConditions(
+            Conditions.with(
+                next.getConditions(),
+                generation,
+                now,
+                Conditions.RESTORED,
+                true,
+                "Completed",
+                "restored from the backups of " + ShardConfigMaps.fromBackup(shard).getCluster()));
+      }
+      return;
+    }
+    Optional<String> failure = RestoreFailures.of(pods);
+    if (failure.isEmpty()) {
+      return;
+    }
+    String message = failure.get();
+    Optional<Condition> before = Conditions.find(next.getConditions(), Conditions.RESTORED);
+    if (before.isEmpty() || !message.equals(before.get().getMessage())) {
+      events.warning(shard, "RestoreFailed", message);
+    }
+    next.setConditions(
+        Conditions.with(
+            next.getConditions(),
+            generation,
+            now,
+            Conditions.RESTORED,
+            false,
+            "RestoreFailed",
+            message));
   }
 }

@@ -1,11 +1,21 @@
 package io.pgshard.operator.sql;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgshard.operator.backups.BackupRetention.StoredBackup;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -58,6 +68,62 @@ public final class BackupStatements {
     return readRunFile(db, "backups/archive.last-error");
   }
 
+  private static final DateTimeFormatter CTIME =
+      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
+
+  /**
+   * The shard's base backups as the bucket lists them: {@code backup.sh list} run on this instance,
+   * its JSON read back. A listing that failed throws with Barman Cloud's last line.
+   */
+  public static List<StoredBackup> list(Connection db) throws SQLException {
+    try (Statement st = db.createStatement()) {
+      st.execute(
+          "COPY (SELECT 1 WHERE false) TO PROGRAM 'sh \"$PGSHARD_CONFIG_DIR/backup.sh\" list'");
+    }
+    String json =
+        readRunFile(db, "backups/list.json")
+            .orElseThrow(() -> new SQLException("backup.sh list left no list"));
+    return parseList(json);
+  }
+
+  /** Barman Cloud's JSON listing (or backup.sh's {@code {"error": ...}}). */
+  static List<StoredBackup> parseList(String json) throws SQLException {
+    try {
+      JsonNode root = new ObjectMapper().readTree(json);
+      if (root.has("error")) {
+        throw new SQLException("listing the backups failed: " + root.get("error").asText());
+      }
+      List<StoredBackup> backups = new ArrayList<>();
+      for (JsonNode b : root.path("backups_list")) {
+        String begin = b.path("begin_time").asText(null);
+        String end = b.path("end_time").asText(null);
+        backups.add(
+            new StoredBackup(
+                b.path("backup_id").asText(),
+                begin == null ? Instant.EPOCH : Instant.from(CTIME.parse(begin)),
+                "DONE".equals(b.path("status").asText()),
+                end == null ? null : Instant.from(CTIME.parse(end))));
+      }
+      return backups;
+    } catch (JsonProcessingException | DateTimeException e) {
+      throw new SQLException("cannot read the backup list: " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes base backup {@code id} (and the WAL only it needed) with Barman Cloud. */
+  public static void delete(Connection db, String id) throws SQLException {
+    if (!NAME.matcher(id).matches()) {
+      throw new IllegalArgumentException("invalid backup id: " + id);
+    }
+    try (Statement st = db.createStatement()) {
+      st.execute(
+          "COPY (SELECT 1 WHERE false) TO PROGRAM "
+              + "'sh \"$PGSHARD_CONFIG_DIR/backup.sh\" delete "
+              + id
+              + "'");
+    }
+  }
+
   /** Where a restore point went: its LSN and the timeline it was written on. */
   public record WrittenPoint(String lsn, int timeline) {}
 
@@ -75,6 +141,20 @@ public final class BackupStatements {
         rs.next();
         return new WrittenPoint(rs.getString(1), rs.getInt(2));
       }
+    }
+  }
+
+  /**
+   * Whether a base backup on this instance waits for its last WAL segment to be archived (on a
+   * standby: until its primary completes that segment).
+   */
+  public static boolean waitsForArchive(Connection db) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'BackupWaitWalArchive'")) {
+      rs.next();
+      return rs.getInt(1) > 0;
     }
   }
 

@@ -28,6 +28,7 @@ public final class Conditions {
   public static final String SCHEMA_APPLIED = "SchemaApplied";
   public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
   public static final String LAST_RESTORE_POINT_SUCCEEDED = "LastRestorePointSucceeded";
+  public static final String RESTORED = "Restored";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

@@ -90,6 +90,50 @@ SQL
   log "initdb done"
 }
 
+# A new cluster restored from another cluster's backups (restore.env): backup.sh restores, recovers
+# to the target and promotes into a side directory; the logins are then this cluster's (the restored
+# catalog has the source's roles and passwords), in single-user mode as in bootstrap.
+restore_from_backup() {
+  log "shard not initialized and ordinal 0: restoring from another cluster's backups"
+  sh "$PGSHARD_CONFIG_DIR/backup.sh" restore "$PGDATA.new" || exit 1
+  postgres --single -j -D "$PGDATA.new" postgres >/dev/null <<SQL
+SET password_encryption = 'scram-sha-256';
+
+DO \$pgshard\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = $(sql_literal "$PGSHARD_SUPERUSER")) THEN EXECUTE format('CREATE ROLE %I', $(sql_literal "$PGSHARD_SUPERUSER")); END IF; END \$pgshard\$;
+
+ALTER ROLE $(sql_ident "$PGSHARD_SUPERUSER") WITH SUPERUSER LOGIN PASSWORD $(sql_literal "$PGSHARD_SUPERUSER_PASSWORD");
+
+DO \$pgshard\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = $(sql_literal "$PGSHARD_REPLICATION_USER")) THEN EXECUTE format('CREATE ROLE %I', $(sql_literal "$PGSHARD_REPLICATION_USER")); END IF; END \$pgshard\$;
+
+ALTER ROLE $(sql_ident "$PGSHARD_REPLICATION_USER") WITH REPLICATION LOGIN PASSWORD $(sql_literal "$PGSHARD_REPLICATION_PASSWORD");
+
+DO \$pgshard\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = $(sql_literal "$PGSHARD_APP_USER")) THEN EXECUTE format('CREATE ROLE %I', $(sql_literal "$PGSHARD_APP_USER")); END IF; END \$pgshard\$;
+
+ALTER ROLE $(sql_ident "$PGSHARD_APP_USER") WITH LOGIN PASSWORD $(sql_literal "$PGSHARD_APP_PASSWORD");
+
+SQL
+  mv "$PGDATA.new" "$PGDATA"
+  log "restore done"
+}
+
+# WAL that came with a clone is the primary's to archive (it does, archive_mode = always). Left
+# without an archive status, a base backup on this standby would wait forever at its end for this
+# standby to archive a segment it never will; marked .ready instead, this standby would upload the
+# clone's possibly partial copy of the segment over the primary's complete one.
+mark_cloned_wal_archived() {
+  mkdir -p "$1/archive_status"
+  for f in "$1"/*; do
+    name="${f##*/}"
+    case "$name" in
+      ???????????????????????? | *.history)
+        if [ -f "$f" ] && [ ! -e "$1/archive_status/$name.ready" ]; then
+          touch "$1/archive_status/$name.done"
+        fi
+        ;;
+    esac
+  done
+}
+
 clone() {
   until primary_answers; do
     log "waiting for the primary at $PGSHARD_RW_HOST:$PGPORT"
@@ -99,6 +143,7 @@ clone() {
   rm -rf "$PGDATA.new"
   pg_basebackup -D "$PGDATA.new" -h "$PGSHARD_RW_HOST" -p "$PGPORT" \
     -U "$PGSHARD_REPLICATION_USER" -w -X stream --checkpoint=fast >&2
+  mark_cloned_wal_archived "$PGDATA.new/pg_wal"
   mv "$PGDATA.new" "$PGDATA"
   log "clone done"
 }
@@ -203,7 +248,11 @@ lift_fence() {
 lift_fence
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   if [ "$ordinal" = "0" ] && ! shard_initialized; then
-    bootstrap
+    if [ -s "$PGSHARD_CONFIG_DIR/restore.env" ]; then
+      restore_from_backup
+    else
+      bootstrap
+    fi
   else
     clone
   fi

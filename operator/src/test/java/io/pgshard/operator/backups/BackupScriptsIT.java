@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgshard.operator.api.v1alpha1.BackupSpec;
 import io.pgshard.operator.api.v1alpha1.S3CredentialsSpec;
 import io.pgshard.operator.api.v1alpha1.S3StorageSpec;
+import io.pgshard.operator.backups.BackupRetention.StoredBackup;
 import io.pgshard.operator.sql.BackupStatements;
 import io.pgshard.operator.sql.BackupStatements.BaseBackupState;
 import io.pgshard.operator.testing.LocalPod;
@@ -21,6 +22,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +147,37 @@ class BackupScriptsIT {
     assertThat(restoredRowCount(s, "b1", "rp1"))
         .as("rows 1..2000 were written before rp1, 2001..3000 after it")
         .isEqualTo("2000|2000");
+
+    // retention's tools: the listing the operator reads, and deleting the older backup
+    try (Connection standby = s.superuser(1, "postgres");
+        Connection onPrimary = s.superuser(0, "postgres")) {
+      BackupStatements.start(standby, "b2");
+      // its end waits for the standby to archive its last segment: the primary completes it, as
+      // the operator has it do (the primary is quiet here)
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () -> {
+                if (BackupStatements.waitsForArchive(standby)) {
+                  BackupStatements.switchWal(onPrimary);
+                }
+                return BackupStatements.state(standby, "b2");
+              },
+              st -> st.isPresent() && st.get().phase() == BaseBackupState.Phase.DONE);
+      List<StoredBackup> listed = BackupStatements.list(standby);
+      assertThat(listed).hasSize(2).allMatch(StoredBackup::completed);
+      assertThat(listed).allMatch(b -> b.ended() != null && !b.ended().isBefore(b.started()));
+      StoredBackup older =
+          listed.stream().min(Comparator.comparing(StoredBackup::started)).orElseThrow();
+      BackupStatements.delete(standby, older.id());
+      assertThat(BackupStatements.list(standby))
+          .extracting(StoredBackup::id)
+          .hasSize(1)
+          .doesNotContain(older.id());
+    }
+    assertThat(s3.keys(BUCKET, prefix(s) + "base/"))
+        .filteredOn(k -> k.endsWith("/backup.info"))
+        .hasSize(1);
   }
 
   @Test

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.pgshard.operator.api.v1alpha1.BackupSpec;
 import io.pgshard.operator.api.v1alpha1.BaseBackupRecord;
 import io.pgshard.operator.api.v1alpha1.ShardBackupStatus;
 import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.testing.LocalOperatorShard;
 import io.pgshard.operator.testing.S3Server;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,17 +39,18 @@ class OperatorBackupIT {
     }
   }
 
-  LocalOperatorShard shardWithBackups(Map<String, String> credentials) {
+  LocalOperatorShard shardWithBackups(
+      Map<String, String> credentials, Consumer<BackupSpec> customize) {
     s3 = S3Server.start(BackupScriptsIT.BUCKET);
+    BackupSpec backup = BackupScriptsIT.backup(s3.endpoint());
+    customize.accept(backup);
     return LocalOperatorShard.start(
-        2,
-        c -> c.getSpec().setBackup(BackupScriptsIT.backup(s3.endpoint())),
-        Map.of(BackupScriptsIT.SECRET, credentials));
+        2, c -> c.getSpec().setBackup(backup), Map.of(BackupScriptsIT.SECRET, credentials));
   }
 
   @Test
-  void theFirstBaseBackupIsTakenFromTheStandbyAndRecorded() {
-    s = shardWithBackups(BackupScriptsIT.s3rverCredentials());
+  void theFirstBaseBackupIsTakenFromTheStandbyAndRecordedAndRetentionRuns() {
+    s = shardWithBackups(BackupScriptsIT.s3rverCredentials(), b -> {});
     await()
         .atMost(TIMEOUT)
         .ignoreExceptions()
@@ -71,13 +75,18 @@ class OperatorBackupIT {
     assertThat(s3.keys(BackupScriptsIT.BUCKET, "it/minimal/" + SHARD + "/base/"))
         .as("the backup is in the bucket")
         .anyMatch(k -> k.endsWith("/backup.info"));
+
+    // retention ran after it (count 7: nothing to delete) and reports the recoverable window
+    assertThat(backup.getCompletedBackups()).isEqualTo(1);
+    assertThat(Instant.parse(backup.getFirstRecoverablePoint()))
+        .isAfterOrEqualTo(Instant.parse(done.getStartedAt()).minusSeconds(1));
   }
 
   @Test
   void aBackupTheStorageRefusesIsAFailedConditionWithTheToolsError() {
     s =
         shardWithBackups(
-            Map.of("ACCESS_KEY_ID", "NOT-THE-KEY", "SECRET_ACCESS_KEY", "NOT-THE-SECRET"));
+            Map.of("ACCESS_KEY_ID", "NOT-THE-KEY", "SECRET_ACCESS_KEY", "NOT-THE-SECRET"), b -> {});
     await()
         .atMost(TIMEOUT)
         .ignoreExceptions()

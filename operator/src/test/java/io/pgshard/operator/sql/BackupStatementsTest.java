@@ -29,4 +29,28 @@ class BackupStatementsTest {
     assertThatThrownBy(() -> BackupStatements.state(null, "../x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void barmanCloudsListingIsReadWithItsTimesInUtc() throws Exception {
+    String json =
+        "{\"backups_list\": [{\"backup_id\": \"20261203T070102\", \"status\": \"DONE\","
+            + " \"begin_time\": \"Thu Dec  3 07:01:02 2026\", \"end_time\": \"Thu Dec  3 07:01:09"
+            + " 2026\"}, {\"backup_id\": \"20261203T080000\", \"status\": \"STARTED\","
+            + " \"begin_time\": \"Thu Dec  3 08:00:00 2026\", \"end_time\": null}]}";
+    var backups = BackupStatements.parseList(json);
+    assertThat(backups).hasSize(2);
+    assertThat(backups.get(0).id()).isEqualTo("20261203T070102");
+    assertThat(backups.get(0).completed()).isTrue();
+    assertThat(backups.get(0).started()).isEqualTo(Instant.parse("2026-12-03T07:01:02Z"));
+    assertThat(backups.get(0).ended()).isEqualTo(Instant.parse("2026-12-03T07:01:09Z"));
+    assertThat(backups.get(1).completed()).isFalse();
+    assertThat(backups.get(1).ended()).isNull();
+  }
+
+  @Test
+  void aFailedListingIsAnErrorWithBarmansWords() {
+    assertThatThrownBy(
+            () -> BackupStatements.parseList("{\"error\": \"Bucket pgshard-it does not exist\"}"))
+        .hasMessageContaining("Bucket pgshard-it does not exist");
+  }
 }

@@ -12,6 +12,15 @@ public class ShardBackupStatus {
           + " schedule's first time after it.")
   private String lastScheduledSlot;
 
+  @JsonPropertyDescription(
+      "Completed base backups in the bucket after the last retention run (spec.backup.retention).")
+  private Integer completedBackups;
+
+  @JsonPropertyDescription(
+      "The earliest time this shard can be restored to (RFC 3339): the end of its oldest kept base"
+          + " backup.")
+  private String firstRecoverablePoint;
+
   @JsonPropertyDescription("The backup under way, if one is.")
   private BaseBackupRecord running;
 
@@ -28,7 +37,25 @@ public class ShardBackupStatus {
     copy.setRunning(running);
     copy.setLastCompleted(lastCompleted);
     copy.setLastFailed(lastFailed);
+    copy.setCompletedBackups(completedBackups);
+    copy.setFirstRecoverablePoint(firstRecoverablePoint);
     return copy;
+  }
+
+  public Integer getCompletedBackups() {
+    return completedBackups;
+  }
+
+  public void setCompletedBackups(Integer completedBackups) {
+    this.completedBackups = completedBackups;
+  }
+
+  public String getFirstRecoverablePoint() {
+    return firstRecoverablePoint;
+  }
+
+  public void setFirstRecoverablePoint(String firstRecoverablePoint) {
+    this.firstRecoverablePoint = firstRecoverablePoint;
   }
 
   public String getLastScheduledSlot() {

@@ -49,6 +49,12 @@ public class ShardTemplateSpec {
   @Nullable
   private BackupSpec backup;
 
+  @JsonPropertyDescription(
+      "How new shards get their first data: restored from another cluster's backups, or empty."
+          + " Read only until a shard first has a primary; later edits change nothing.")
+  @Nullable
+  private BootstrapSpec bootstrap;
+
   @JsonPropertyDescription("PodDisruptionBudget settings.")
   private DisruptionBudgetSpec podDisruptionBudget = new DisruptionBudgetSpec();
 
@@ -130,5 +136,13 @@ public class ShardTemplateSpec {
 
   public void setPodDisruptionBudget(DisruptionBudgetSpec podDisruptionBudget) {
     this.podDisruptionBudget = podDisruptionBudget;
+  }
+
+  public BootstrapSpec getBootstrap() {
+    return bootstrap;
+  }
+
+  public void setBootstrap(BootstrapSpec bootstrap) {
+    this.bootstrap = bootstrap;
   }
 }
