@@ -9,7 +9,6 @@ import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.api.v1alpha1.ShardBackupStatus;
 import io.pgshard.operator.backups.BackupRetention;
-import io.pgshard.operator.backups.BackupRetention.StoredBackup;
 import io.pgshard.operator.backups.BackupTrigger;
 import io.pgshard.operator.kube.Credentials;
 import io.pgshard.operator.kube.KubernetesEvents;
@@ -25,11 +24,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -74,15 +71,12 @@ public final class BackupStep {
     volatile BaseBackupRecord outcome;
 
     /** What retention did after the backup completed (null: not run). */
-    volatile Retained retained;
+    volatile RetentionRun.Retained retained;
 
     Run(BaseBackupRecord record) {
       this.record = record;
     }
   }
-
-  /** After a completed backup: the backups left, the ones deleted, or why retention failed. */
-  record Retained(int completed, String firstRecoverable, List<String> deleted, String error) {}
 
   public BackupStep(
       KubernetesClient client, ExecutorService workers, KubernetesEvents events, Clock clock) {
@@ -128,7 +122,7 @@ public final class BackupStep {
       }
       runs.remove(id);
       record(shard, status, backup, run.outcome);
-      retained(shard, backup, run.retained);
+      RetentionRun.report(events, shard, backup, run.retained);
     }
     Instant now = clock.instant();
     Instant lastSlot =
@@ -236,7 +230,13 @@ public final class BackupStep {
         () -> {
           try {
             run.outcome =
-                take(record, ip, superuser, run, retention(shard), () -> primaryIp(shard));
+                take(
+                    record,
+                    ip,
+                    superuser,
+                    run,
+                    RetentionRun.settings(shard),
+                    () -> primaryIp(shard));
           } catch (RuntimeException e) {
             run.outcome = record.finished(clock.instant().toString(), e.toString());
           } finally {
@@ -272,7 +272,7 @@ public final class BackupStep {
           since = clock.instant();
           switch (state.get().phase()) {
             case DONE:
-              run.retained = applyRetention(db, retention);
+              run.retained = RetentionRun.apply(db, retention, clock.instant());
               return record.finished(at(state.get()), null);
             case FAILED:
               return record.finished(at(state.get()), state.get().message());
@@ -340,72 +340,7 @@ public final class BackupStep {
 
   /** The ready primary's address, read from the API when needed (it may change during a backup). */
   private Optional<String> primaryIp(PostgresShard shard) {
-    return client
-        .pods()
-        .inNamespace(shard.getMetadata().getNamespace())
-        .withLabels(
-            Labels.roleSelector(
-                shard.getSpec().getClusterName(),
-                shard.getMetadata().getName(),
-                Labels.ROLE_PRIMARY))
-        .list()
-        .getItems()
-        .stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP())
-        .filter(Objects::nonNull)
-        .findFirst();
-  }
-
-  /**
-   * Deletes what {@code retention} lets go, from the instance that just completed a backup (so a
-   * shard whose backups fail keeps its old ones). A failure is reported, never fails the backup.
-   */
-  private Retained applyRetention(Connection db, BackupRetention retention) {
-    List<String> deleted = new ArrayList<>();
-    try {
-      List<StoredBackup> stored = BackupStatements.list(db);
-      for (StoredBackup expired : retention.expired(stored, clock.instant())) {
-        BackupStatements.delete(db, expired.id());
-        deleted.add(expired.id());
-      }
-      List<StoredBackup> kept =
-          stored.stream().filter(b -> b.completed() && !deleted.contains(b.id())).toList();
-      String first =
-          kept.stream()
-              .map(StoredBackup::ended)
-              .filter(Objects::nonNull)
-              .min(Comparator.naturalOrder())
-              .map(Instant::toString)
-              .orElse(null);
-      return new Retained(kept.size(), first, deleted, null);
-    } catch (SQLException e) {
-      return new Retained(-1, null, deleted, e.getMessage());
-    }
-  }
-
-  private static BackupRetention retention(PostgresShard shard) {
-    var spec = shard.getSpec().getBackup().getRetention();
-    return new BackupRetention(spec.getCount(), spec.getMaxAge());
-  }
-
-  /** Retention's outcome into status and events. */
-  private void retained(PostgresShard shard, ShardBackupStatus backup, Retained retained) {
-    if (retained == null) {
-      return;
-    }
-    if (!retained.deleted().isEmpty()) {
-      events.normal(
-          shard,
-          "BackupsExpired",
-          "retention deleted base backup(s) " + String.join(", ", retained.deleted()));
-    }
-    if (retained.error() != null) {
-      events.warning(shard, "RetentionFailed", retained.error());
-      return;
-    }
-    backup.setCompletedBackups(retained.completed());
-    backup.setFirstRecoverablePoint(retained.firstRecoverable());
+    return LabelledPrimary.of(client, shard, false).map(p -> p.getStatus().getPodIP());
   }
 
   private String at(BaseBackupState state) {

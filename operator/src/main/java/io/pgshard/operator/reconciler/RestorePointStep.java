@@ -186,22 +186,7 @@ public final class RestorePointStep {
   private Map<PostgresShard, Pod> primaries(List<PostgresShard> shards) {
     Map<PostgresShard, Pod> primaries = new LinkedHashMap<>();
     for (PostgresShard shard : shards) {
-      client
-          .pods()
-          .inNamespace(shard.getMetadata().getNamespace())
-          .withLabels(
-              Labels.roleSelector(
-                  shard.getSpec().getClusterName(),
-                  shard.getMetadata().getName(),
-                  Labels.ROLE_PRIMARY))
-          .list()
-          .getItems()
-          .stream()
-          .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-          .filter(PodReadiness::isReady)
-          .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
-          .findFirst()
-          .ifPresent(p -> primaries.put(shard, p));
+      LabelledPrimary.of(client, shard, true).ifPresent(p -> primaries.put(shard, p));
     }
     return primaries;
   }
