@@ -16,6 +16,7 @@ import io.pgshard.operator.kube.ClusterSecrets;
 import io.pgshard.operator.kube.KubernetesEvents;
 import io.pgshard.operator.kube.LeaseRelease;
 import io.pgshard.operator.kube.ServerDiscovery;
+import io.pgshard.operator.metrics.BackupMetrics;
 import io.pgshard.operator.metrics.HttpEndpoints;
 import io.pgshard.operator.metrics.InstanceMetrics;
 import io.pgshard.operator.pooler.PauseLocks;
@@ -225,7 +226,8 @@ public final class OperatorMain implements AutoCloseable {
       return Optional.empty();
     }
     backups = Executors.newCachedThreadPool(daemon("pgshard-backup"));
-    return Optional.of(new BackupStep(client, backups, events, clock));
+    return Optional.of(
+        new BackupStep(client, backups, events, clock, new BackupMetrics(registry, clock)));
   }
 
   private static ThreadFactory daemon(String name) {

@@ -30,6 +30,13 @@ public final class Labels {
    */
   public static final String RESTORE_POINT = "pgshard.io/restore-point";
 
+  /**
+   * Annotation on a ShardedCluster asking for a base backup of every shard now: each new value (any
+   * text, such as a date) is one request. The user owns it; the operator copies it to each
+   * PostgresShard's spec.backupRequest and records the value served in the shard's status.backup.
+   */
+  public static final String BACKUP = "pgshard.io/backup";
+
   public static final String ROLE_PRIMARY = "primary";
   public static final String ROLE_REPLICA = "replica";
 

@@ -30,6 +30,10 @@ public final class PostgresShardModel {
     secrets.setApp(ResourceNames.appSecret(clusterName));
     secrets.setPoolerAdmin(ResourceNames.poolerAdminSecret(clusterName));
     spec.setSecrets(secrets);
+    if (cluster.getSpec().getBackup() != null && cluster.getMetadata().getAnnotations() != null) {
+      String request = cluster.getMetadata().getAnnotations().get(Labels.BACKUP);
+      spec.setBackupRequest(request == null || request.isBlank() ? null : request.strip());
+    }
 
     PostgresShard shard = new PostgresShard();
     ObjectMeta meta =

@@ -12,6 +12,7 @@ import io.pgshard.operator.backups.BackupRetention;
 import io.pgshard.operator.backups.BackupTrigger;
 import io.pgshard.operator.kube.Credentials;
 import io.pgshard.operator.kube.KubernetesEvents;
+import io.pgshard.operator.metrics.BackupMetrics;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.model.ShardStatefulSetModel;
@@ -36,12 +37,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Base backups in a shard's reconcile: decides whether one is due ({@link BackupTrigger}: the first
- * at once, then by the schedule), picks the instance (a ready standby, else the primary), starts
- * {@code backup.sh base-backup} there over SQL and follows it on a thread of its own, so the
- * reconcile never waits. When it ends the shard is reconciled again and the outcome goes to {@code
- * status.backup}, the LastBackupSucceeded condition and an event. The slot of the backup started is
- * in status before it runs, and its name comes from the slot: an operator that restarts follows the
- * same backup (backup.sh starts a name once) instead of taking another.
+ * at once, then by the schedule, on request and after a failure), picks the instance (a ready
+ * standby, else the primary), starts {@code backup.sh base-backup} there over SQL and follows it on
+ * a thread of its own, so the reconcile never waits. When it ends the shard is reconciled again and
+ * the outcome goes to {@code status.backup}, the LastBackupSucceeded condition and an event. The
+ * slot of the backup started is in status before it runs, and its name comes from the slot: an
+ * operator that restarts follows the same backup (backup.sh starts a name once) instead of taking
+ * another.
  */
 public final class BackupStep {
 
@@ -64,6 +66,7 @@ public final class BackupStep {
   private final CompletionEventSource completions =
       new CompletionEventSource("backups", this::forget);
   private final Map<ResourceID, Run> runs = new ConcurrentHashMap<>();
+  private final ArchiveCheck archive;
 
   /** A backup followed on a worker; {@code outcome} set when it ends. */
   private static final class Run {
@@ -79,11 +82,17 @@ public final class BackupStep {
   }
 
   public BackupStep(
-      KubernetesClient client, ExecutorService workers, KubernetesEvents events, Clock clock) {
+      KubernetesClient client,
+      ExecutorService workers,
+      KubernetesEvents events,
+      Clock clock,
+      BackupMetrics metrics) {
     this.client = client;
     this.workers = workers;
     this.events = events;
     this.clock = clock;
+    this.archive =
+        new ArchiveCheck(client, workers, events, metrics, clock, completions::completed);
   }
 
   CompletionEventSource eventSource() {
@@ -92,6 +101,7 @@ public final class BackupStep {
 
   private void forget(ResourceID shard) {
     runs.remove(shard);
+    archive.forget(shard);
   }
 
   /**
@@ -103,14 +113,31 @@ public final class BackupStep {
     BackupSpec spec = shard.getSpec().getBackup();
     if (spec == null) {
       runs.remove(id);
+      archive.forget(id);
       status.setBackup(null);
       status.setConditions(
-          Conditions.without(status.getConditions(), Conditions.LAST_BACKUP_SUCCEEDED));
+          Conditions.without(
+              Conditions.without(status.getConditions(), Conditions.LAST_BACKUP_SUCCEEDED),
+              Conditions.WAL_ARCHIVING));
       return Optional.empty();
     }
     ShardBackupStatus backup =
         status.getBackup() == null ? new ShardBackupStatus() : status.getBackup().copy();
     status.setBackup(backup);
+    Optional<Duration> again = backups(shard, id, spec, pods, status, backup);
+    Duration archiveAgain = archive.run(shard, pods, status, backup);
+    return Optional.of(
+        again.isPresent() && again.get().compareTo(archiveAgain) < 0 ? again.get() : archiveAgain);
+  }
+
+  /** The base backup part of {@link #run}: follows the running one, starts the next when due. */
+  private Optional<Duration> backups(
+      PostgresShard shard,
+      ResourceID id,
+      BackupSpec spec,
+      List<Pod> pods,
+      PostgresShardStatus status,
+      ShardBackupStatus backup) {
     Run run = runs.get(id);
     if (run == null && backup.getRunning() != null) {
       // on record but followed by nobody: this operator restarted; follow it again
@@ -127,10 +154,27 @@ public final class BackupStep {
     Instant now = clock.instant();
     Instant lastSlot =
         backup.getLastScheduledSlot() == null ? null : Instant.parse(backup.getLastScheduledSlot());
+    Instant lastFailedAt =
+        backup.getLastFailed() == null || backup.getLastFailed().getFinishedAt() == null
+            ? null
+            : Instant.parse(backup.getLastFailed().getFinishedAt());
+    String request = shard.getSpec().getBackupRequest();
     Optional<BackupTrigger.Due> due =
-        BackupTrigger.due(lastSlot, firstSlot(shard, now), spec.getSchedule(), now);
+        BackupTrigger.due(lastSlot, firstSlot(shard, now), spec.getSchedule(), now)
+            .or(
+                () ->
+                    BackupTrigger.between(
+                        request,
+                        backup.getLastRequest(),
+                        backup.getFailuresInARow(),
+                        lastFailedAt,
+                        now));
     if (due.isEmpty()) {
       Instant next = BackupTrigger.next(lastSlot, spec.getSchedule());
+      Optional<Instant> retry = BackupTrigger.retryAt(backup.getFailuresInARow(), lastFailedAt);
+      if (retry.isPresent() && retry.get().isBefore(next)) {
+        next = retry.get();
+      }
       return Optional.of(Duration.between(now, next).plusSeconds(1));
     }
     // a standby, not the primary, carries the backup's load; one that is not ready yet (a new
@@ -148,7 +192,13 @@ public final class BackupStep {
             source.get().getMetadata().getName(),
             due.get().reason(),
             now.toString());
-    backup.setLastScheduledSlot(due.get().slot().toString());
+    if (due.get().kind().slotted()) {
+      backup.setLastScheduledSlot(due.get().slot().toString());
+    }
+    if (request != null && due.get().kind() != BackupTrigger.Kind.SCHEDULED) {
+      // a backup taken now serves a request made before it (the first one included)
+      backup.setLastRequest(request);
+    }
     backup.setRunning(started);
     LOG.info(
         "base backup {} on {} ({})", started.getName(), started.getInstance(), started.getReason());
@@ -175,6 +225,7 @@ public final class BackupStep {
     long generation = Conditions.generation(shard);
     if (outcome.getError() == null) {
       backup.setLastCompleted(outcome);
+      backup.setFailuresInARow(null);
       String message =
           "base backup " + outcome.getName() + " of " + outcome.getInstance() + " completed";
       events.normal(shard, "BackupCompleted", message);
@@ -189,6 +240,8 @@ public final class BackupStep {
               message));
     } else {
       backup.setLastFailed(outcome);
+      backup.setFailuresInARow(
+          backup.getFailuresInARow() == null ? 1 : backup.getFailuresInARow() + 1);
       String message =
           "base backup "
               + outcome.getName()

@@ -126,6 +126,34 @@ public final class ClusterStatusUpdater {
       // written by the restore point step; carried as it was
       next.setBackup(prev.getBackup());
       conditions.carry(Conditions.LAST_RESTORE_POINT_SUCCEEDED);
+      summarize(
+          conditions,
+          sorted,
+          wanted,
+          Conditions.LAST_BACKUP_SUCCEEDED,
+          "Completed",
+          "the last base backup of every shard completed",
+          "no base backup has ended yet on ");
+      summarize(
+          conditions,
+          sorted,
+          wanted,
+          Conditions.WAL_ARCHIVING,
+          "Archiving",
+          "WAL archiving keeps up on every shard",
+          "WAL archiving not looked at yet on ");
+    }
+    if (cluster.getSpec().getBootstrap() != null
+        && cluster.getSpec().getBootstrap().getFromBackup() != null) {
+      summarize(
+          conditions,
+          sorted,
+          wanted,
+          Conditions.RESTORED,
+          "Completed",
+          "every shard restored from the backups of "
+              + cluster.getSpec().getBootstrap().getFromBackup().getCluster(),
+          "not restored yet: ");
     }
     next.setConditions(conditions.build());
     return next;
@@ -134,13 +162,36 @@ public final class ClusterStatusUpdater {
   /** Every shard's PartitionsReady, summed up: False names each failing shard. */
   private static void partitionsCondition(
       Conditions conditions, List<PostgresShard> shards, int wanted) {
+    summarize(
+        conditions,
+        shards,
+        wanted,
+        Conditions.PARTITIONS_READY,
+        Reasons.MAINTAINED,
+        "partitions maintained on all " + shards.size() + " shards",
+        "partition maintenance has not run on ");
+  }
+
+  /**
+   * A shard condition summed up for the cluster: False (the first failing shard's reason) naming
+   * each shard where it is False, with its message; Unknown while a shard has no verdict yet; True
+   * when every shard's is.
+   */
+  static void summarize(
+      Conditions conditions,
+      List<PostgresShard> shards,
+      int wanted,
+      String type,
+      String okReason,
+      String okMessage,
+      String pendingMessage) {
     List<String> failing = new ArrayList<>();
     List<String> pending = new ArrayList<>();
     String reason = null;
     for (PostgresShard shard : shards) {
       List<Condition> list =
           shard.getStatus() == null ? List.of() : shard.getStatus().getConditions();
-      var c = Conditions.find(list, Conditions.PARTITIONS_READY);
+      var c = Conditions.find(list, type);
       if (c.isEmpty() || Conditions.UNKNOWN.equals(c.get().getStatus())) {
         pending.add(shard.getMetadata().getName());
       } else if (Conditions.FALSE.equals(c.get().getStatus())) {
@@ -149,19 +200,15 @@ public final class ClusterStatusUpdater {
       }
     }
     if (!failing.isEmpty()) {
-      conditions.set(Conditions.PARTITIONS_READY, false, reason, String.join("; ", failing));
+      conditions.set(type, false, reason, String.join("; ", failing));
     } else if (!pending.isEmpty() || shards.size() < wanted) {
       conditions.set(
-          Conditions.PARTITIONS_READY,
+          type,
           Conditions.UNKNOWN,
           Reasons.PENDING,
-          "partition maintenance has not run on " + (pending.isEmpty() ? "every shard" : pending));
+          pendingMessage + (pending.isEmpty() ? "every shard" : pending));
     } else {
-      conditions.set(
-          Conditions.PARTITIONS_READY,
-          true,
-          Reasons.MAINTAINED,
-          "partitions maintained on all " + shards.size() + " shards");
+      conditions.set(type, true, okReason, okMessage);
     }
   }
 

@@ -27,6 +27,7 @@ public final class Conditions {
   public static final String SWITCHOVER_COMPLETED = "SwitchoverCompleted";
   public static final String SCHEMA_APPLIED = "SchemaApplied";
   public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
+  public static final String WAL_ARCHIVING = "WalArchiving";
   public static final String LAST_RESTORE_POINT_SUCCEEDED = "LastRestorePointSucceeded";
   public static final String RESTORED = "Restored";
 

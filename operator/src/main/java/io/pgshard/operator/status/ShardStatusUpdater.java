@@ -107,6 +107,7 @@ public final class ShardStatusUpdater {
     }
     conditions.carry(Conditions.SWITCHOVER_COMPLETED);
     conditions.carry(Conditions.LAST_BACKUP_SUCCEEDED);
+    conditions.carry(Conditions.WAL_ARCHIVING);
     conditions.carry(Conditions.RESTORED);
     next.setConditions(conditions.build());
     return next;

@@ -202,6 +202,7 @@ restore_options() {
 }
 
 epoch() { date -u -d "$1" +%s; }
+now_ms() { date +%s%3N; }
 
 load_restore_settings() {
   [ -s "$restore_settings" ] || fail_restore "no restore configured"
@@ -296,10 +297,13 @@ restore() {
   echo "pgshard-restore: restoring $server backup $backup_id (ended ${chosen#* }) from $src" >&2
 
   rm -rf "$dir"
+  started_ms="$(now_ms)"
   # shellcheck disable=SC2046
   with_source_keys barman-cloud-restore $(restore_options) "$src" "$server" "$backup_id" "$dir" > "$out" 2>&1 \
     || fail_restore "barman-cloud-restore of $backup_id failed: $(grep -v '^[[:space:]]*$' "$out" | tail -n 1)"
   chmod 700 "$dir"
+  fetched_ms="$(now_ms)"
+  echo "pgshard-restore: fetched $backup_id: $(du -sb "$dir" | cut -f1) bytes in $((fetched_ms - started_ms)) ms" >&2
   rm -f "$dir/standby.signal" "$dir/recovery.signal" "$dir/postmaster.pid" "$dir/backup_label.old"
   if [ -f "$dir/postgresql.auto.conf" ]; then
     sed -i -e '/^default_transaction_read_only[ =]/d' -e '/^synchronous_standby_names[ =]/d' \
@@ -355,7 +359,7 @@ restore() {
     && ! grep -q 'recovery stopping' "$log"; then
     fail_restore "recovery of $server ended without stopping at its target (no 'recovery stopping' in its log)"
   fi
-  echo "pgshard-restore: $server recovered to ${PGSHARD_RESTORE_TARGET_NAME:-${PGSHARD_RESTORE_TARGET_TIME:-the end of its archive}}" >&2
+  echo "pgshard-restore: $server recovered to ${PGSHARD_RESTORE_TARGET_NAME:-${PGSHARD_RESTORE_TARGET_TIME:-the end of its archive}} in $(($(now_ms) - fetched_ms)) ms (restore $(($(now_ms) - started_ms)) ms in all)" >&2
 }
 
 command="${1:-}"

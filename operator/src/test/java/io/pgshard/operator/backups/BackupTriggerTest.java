@@ -64,4 +64,40 @@ class BackupTriggerTest {
     assertThat(BackupTrigger.latestSlot(last, hourly, Instant.parse("2026-12-02T13:20:00Z")))
         .contains(Instant.parse("2026-12-02T13:00:00Z"));
   }
+
+  @Test
+  void aRequestNotServedYetIsDueNowAndOnlyOnce() {
+    Instant now = Instant.parse("2026-12-03T11:22:33.900Z");
+    Due due = BackupTrigger.between("before-upgrade", null, null, null, now).orElseThrow();
+    assertThat(due.kind()).isEqualTo(BackupTrigger.Kind.REQUESTED);
+    assertThat(due.kind().slotted()).isFalse();
+    assertThat(due.name()).isEqualTo("requested-20261203T112233");
+    assertThat(due.reason()).contains("before-upgrade");
+    assertThat(BackupTrigger.between("before-upgrade", "before-upgrade", null, null, now))
+        .isEmpty();
+    assertThat(BackupTrigger.between(null, "before-upgrade", null, null, now)).isEmpty();
+  }
+
+  @Test
+  void aFailedBackupIsRetriedAfterFiveMinutesDoublingUpToAnHour() {
+    Instant failed = Instant.parse("2026-12-03T10:00:00Z");
+    assertThat(BackupTrigger.retryAt(null, failed)).isEmpty();
+    assertThat(BackupTrigger.retryAt(0, failed)).isEmpty();
+    assertThat(BackupTrigger.retryAt(1, failed)).contains(failed.plusSeconds(300));
+    assertThat(BackupTrigger.retryAt(2, failed)).contains(failed.plusSeconds(600));
+    assertThat(BackupTrigger.retryAt(4, failed)).contains(failed.plusSeconds(2400));
+    assertThat(BackupTrigger.retryAt(5, failed)).contains(failed.plusSeconds(3600));
+    assertThat(BackupTrigger.retryAt(40, failed)).contains(failed.plusSeconds(3600));
+
+    assertThat(BackupTrigger.between(null, null, 1, failed, failed.plusSeconds(299))).isEmpty();
+    Due retry = BackupTrigger.between(null, null, 1, failed, failed.plusSeconds(300)).orElseThrow();
+    assertThat(retry.kind()).isEqualTo(BackupTrigger.Kind.RETRY);
+    assertThat(retry.name()).isEqualTo("retry-20261203T100500");
+    // a request goes first
+    assertThat(
+            BackupTrigger.between("now", null, 1, failed, failed.plusSeconds(300))
+                .orElseThrow()
+                .kind())
+        .isEqualTo(BackupTrigger.Kind.REQUESTED);
+  }
 }

@@ -176,4 +176,57 @@ class ClusterStatusUpdaterTest {
     cluster.getMetadata().setDeletionTimestamp("2026-11-21T10:00:00Z");
     assertThat(updater.update(cluster, List.of(), List.of()).getPhase()).isEqualTo("Deleting");
   }
+
+  @Test
+  void summarizesEveryShardsBackupsAndArchivingNamingTheFailingShards() {
+    ShardedCluster withBackups =
+        TestClusters.cluster(
+            2, c -> c.setBackup(new io.pgshard.operator.api.v1alpha1.BackupSpec()));
+    PostgresShard ok = shard(0, "Ready", true, true);
+    PostgresShard failing = shard(1, "Ready", true, true);
+    ok.getStatus()
+        .setConditions(
+            Conditions.with(
+                Conditions.with(
+                    ok.getStatus().getConditions(),
+                    1,
+                    Instant.EPOCH,
+                    Conditions.LAST_BACKUP_SUCCEEDED,
+                    true,
+                    "Completed",
+                    "done"),
+                1,
+                Instant.EPOCH,
+                Conditions.WAL_ARCHIVING,
+                true,
+                "Archiving",
+                "keeps up"));
+    failing
+        .getStatus()
+        .setConditions(
+            Conditions.with(
+                failing.getStatus().getConditions(),
+                1,
+                Instant.EPOCH,
+                Conditions.WAL_ARCHIVING,
+                false,
+                "ArchiveFailing",
+                "WAL archiving fails: 403"));
+    ShardedClusterStatus status = updater.update(withBackups, List.of(ok, failing), List.of());
+    var archiving = Conditions.find(status.getConditions(), Conditions.WAL_ARCHIVING).orElseThrow();
+    assertThat(archiving.getStatus()).isEqualTo("False");
+    assertThat(archiving.getReason()).isEqualTo("ArchiveFailing");
+    assertThat(archiving.getMessage())
+        .isEqualTo("orders-shard-1: WAL archiving fails: 403")
+        .doesNotContain("orders-shard-0");
+    var backups =
+        Conditions.find(status.getConditions(), Conditions.LAST_BACKUP_SUCCEEDED).orElseThrow();
+    assertThat(backups.getStatus()).as("shard 1 has no backup yet").isEqualTo("Unknown");
+    assertThat(backups.getMessage()).contains("orders-shard-1");
+
+    ShardedClusterStatus without = updater.update(cluster, List.of(ok, failing), List.of());
+    assertThat(Conditions.find(without.getConditions(), Conditions.WAL_ARCHIVING))
+        .as("no backups configured")
+        .isEmpty();
+  }
 }

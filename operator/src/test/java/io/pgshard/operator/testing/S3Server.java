@@ -139,5 +139,12 @@ public final class S3Server implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // its objects and log go with it
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover in the temporary directory, nothing more
+    }
+    directory.resolveSibling(directory.getFileName() + ".log").toFile().delete();
   }
 }

@@ -107,6 +107,14 @@ public final class Writer implements AutoCloseable {
   }
 
   /**
+   * Start and end (System.nanoTime) of every acknowledged INSERT, in order: what the client waited
+   * for each.
+   */
+  public List<long[]> timings() {
+    return List.copyOf(timings);
+  }
+
+  /**
    * When the first commit was acknowledged whose INSERT started after {@code nanos}
    * (System.nanoTime), if any: a commit in flight before that moment does not count.
    */

@@ -14,7 +14,8 @@ public class BaseBackupRecord {
       "The instance it was taken from (a streaming standby when one is ready).")
   private String instance;
 
-  @JsonPropertyDescription("Why it was taken: the first backup, or the schedule.")
+  @JsonPropertyDescription(
+      "Why it was taken: the first backup, the schedule, a request (pgshard.io/backup) or a retry.")
   private String reason;
 
   @JsonPropertyDescription("When it started (RFC 3339).")

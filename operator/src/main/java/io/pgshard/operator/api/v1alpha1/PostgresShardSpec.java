@@ -30,6 +30,12 @@ public class PostgresShardSpec extends ShardTemplateSpec {
   @JsonPropertyDescription("Cluster Secrets this shard uses.")
   private SecretNames secrets = new SecretNames();
 
+  @JsonPropertyDescription(
+      "The latest on-demand base backup request: the ShardedCluster's pgshard.io/backup"
+          + " annotation. A value the shard has not served (status.backup.lastRequest) takes a"
+          + " base backup now.")
+  private String backupRequest;
+
   public String getClusterName() {
     return clusterName;
   }
@@ -52,6 +58,14 @@ public class PostgresShardSpec extends ShardTemplateSpec {
 
   public void setHashRange(List<String> hashRange) {
     this.hashRange = hashRange;
+  }
+
+  public String getBackupRequest() {
+    return backupRequest;
+  }
+
+  public void setBackupRequest(String backupRequest) {
+    this.backupRequest = backupRequest;
   }
 
   public SecretNames getSecrets() {

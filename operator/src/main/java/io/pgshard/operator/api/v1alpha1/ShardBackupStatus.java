@@ -13,6 +13,16 @@ public class ShardBackupStatus {
   private String lastScheduledSlot;
 
   @JsonPropertyDescription(
+      "The last on-demand request served (spec.backupRequest, from the ShardedCluster's"
+          + " pgshard.io/backup annotation).")
+  private String lastRequest;
+
+  @JsonPropertyDescription(
+      "Base backups that failed since the last one completed; a failed backup is tried again"
+          + " after 5 minutes, doubling with each failure up to an hour, before its next slot.")
+  private Integer failuresInARow;
+
+  @JsonPropertyDescription(
       "Completed base backups in the bucket after the last retention run (spec.backup.retention).")
   private Integer completedBackups;
 
@@ -20,6 +30,11 @@ public class ShardBackupStatus {
       "The earliest time this shard can be restored to (RFC 3339): the end of its oldest kept base"
           + " backup.")
   private String firstRecoverablePoint;
+
+  @JsonPropertyDescription(
+      "WAL archiving as last read from the primary (about every 30 s): what waits, since when, the"
+          + " last error.")
+  private WalArchiveStatus archive;
 
   @JsonPropertyDescription("The backup under way, if one is.")
   private BaseBackupRecord running;
@@ -39,7 +54,34 @@ public class ShardBackupStatus {
     copy.setLastFailed(lastFailed);
     copy.setCompletedBackups(completedBackups);
     copy.setFirstRecoverablePoint(firstRecoverablePoint);
+    copy.setLastRequest(lastRequest);
+    copy.setFailuresInARow(failuresInARow);
+    copy.setArchive(archive);
     return copy;
+  }
+
+  public WalArchiveStatus getArchive() {
+    return archive;
+  }
+
+  public void setArchive(WalArchiveStatus archive) {
+    this.archive = archive;
+  }
+
+  public String getLastRequest() {
+    return lastRequest;
+  }
+
+  public void setLastRequest(String lastRequest) {
+    this.lastRequest = lastRequest;
+  }
+
+  public Integer getFailuresInARow() {
+    return failuresInARow;
+  }
+
+  public void setFailuresInARow(Integer failuresInARow) {
+    this.failuresInARow = failuresInARow;
   }
 
   public Integer getCompletedBackups() {
