@@ -66,8 +66,23 @@ public final class BackupSettings {
         "PGSHARD_RESTORE_TARGET_NAME",
         from.getRestorePoint() == null ? "" : from.getRestorePoint());
     vars.put(
-        "PGSHARD_RESTORE_TARGET_TIME", from.getTargetTime() == null ? "" : from.getTargetTime());
+        "PGSHARD_RESTORE_TARGET_TIME",
+        from.getTargetTime() == null ? "" : recoveryTime(from.getTargetTime()));
     return vars;
+  }
+
+  private static final java.time.format.DateTimeFormatter RECOVERY_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS'+00:00'");
+
+  /**
+   * An RFC 3339 time (validated before) as PostgreSQL's recovery_target_time takes it: UTC, at most
+   * microseconds (PostgreSQL refuses more fractional digits, which RFC 3339 allows).
+   */
+  static String recoveryTime(String rfc3339) {
+    return RECOVERY_TIME.format(
+        java.time.OffsetDateTime.parse(rfc3339)
+            .atZoneSameInstant(java.time.ZoneOffset.UTC)
+            .truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 
   /** The storage a restore reads: its own, else the cluster's backup storage. */

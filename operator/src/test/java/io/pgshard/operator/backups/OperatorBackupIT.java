@@ -56,7 +56,8 @@ class OperatorBackupIT {
   }
 
   @Test
-  void theFirstBaseBackupComesFromTheStandbyThenAFailoverWhileArchivingIsBehindLosesNoSegment() throws Exception {
+  void theFirstBaseBackupComesFromTheStandbyThenAFailoverWhileArchivingIsBehindLosesNoSegment()
+      throws Exception {
     s = shardWithBackups(2, BackupScriptsIT.s3rverCredentials(), b -> {});
     await()
         .atMost(TIMEOUT)

@@ -66,6 +66,22 @@ class RestoreSettingsTest {
   }
 
   @Test
+  void aTargetTimeReachesPostgresInUtcWithAtMostMicroseconds() {
+    // PostgreSQL refuses recovery_target_time = '...05.123456789Z' (found by the restore on the
+    // real control plane): RFC 3339 allows nanoseconds, PostgreSQL takes microseconds
+    Map<String, String> env =
+        restoreEnv(
+            TestClusters.shard(
+                0, restoring(f -> f.setTargetTime("2026-12-03T14:02:05.123456789+01:00"))));
+    assertThat(env)
+        .containsEntry("PGSHARD_RESTORE_TARGET_TIME", "2026-12-03 13:02:05.123456+00:00");
+    Map<String, String> whole =
+        restoreEnv(TestClusters.shard(0, restoring(f -> f.setTargetTime("2026-12-02T14:03:00Z"))));
+    assertThat(whole)
+        .containsEntry("PGSHARD_RESTORE_TARGET_TIME", "2026-12-02 14:03:00.000000+00:00");
+  }
+
+  @Test
   void theSourcesKeysAreTheRestoresAloneAndWithoutRestoreThereIsNothing() {
     PostgresShard shard = TestClusters.shard(0, restoring(f -> {}));
     Map<String, EnvVar> env =
