@@ -4,34 +4,81 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.pgshard.operator.testing.LocalPod;
+import io.pgshard.operator.testing.OsUser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * One container of a running pod: its process, restarts with the kubelet's back-off (the first at
  * once, then 10 s doubling to 5 min, forgotten after 10 min of running), and its startup, readiness
- * and liveness probes. A liveness failure kills the container, which then restarts.
+ * and liveness probes. A liveness failure kills the container, which then restarts. What the
+ * container wrote to its termination message file ({@code terminationMessagePath}, {@code
+ * /dev/termination-log} by default; here a file in the pod's directory) becomes its last state's
+ * message, as the kubelet keeps it (at most 4096 bytes).
  */
 final class ContainerRun {
 
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   static final Duration BACKOFF_RESET = Duration.ofMinutes(10);
+  static final String DEFAULT_TERMINATION_PATH = "/dev/termination-log";
+  static final int MAX_TERMINATION_MESSAGE = 4096;
 
   final Container spec;
+  private final Path terminationFile;
   private LocalPod process;
   private int restarts;
   private long startedAt;
   private long restartAt = -1;
   private Duration backoff = Duration.ZERO;
   private Integer lastExit;
+  private String lastMessage;
   private String waiting = "ContainerCreating";
   private ProbeState startup;
   private ProbeState readiness;
   private ProbeState liveness;
 
-  ContainerRun(Container spec) {
+  ContainerRun(Container spec, Path podDir) {
     this.spec = spec;
+    this.terminationFile = terminationFile(podDir, spec);
+  }
+
+  /** The container's termination message path in the pod's spec. */
+  static String terminationPath(Container spec) {
+    String path = spec.getTerminationMessagePath();
+    return path == null || path.isEmpty() ? DEFAULT_TERMINATION_PATH : path;
+  }
+
+  /** The file that stands in for it on this machine. */
+  static Path terminationFile(Path podDir, Container spec) {
+    return podDir.resolve("termination-log." + spec.getName());
+  }
+
+  /** An empty termination message file, writable by the container, before each start. */
+  void prepareStart() {
+    try {
+      Files.createDirectories(terminationFile.getParent());
+      Files.write(terminationFile, new byte[0]);
+      OsUser.own(terminationFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String readTerminationMessage() {
+    try (InputStream in = Files.newInputStream(terminationFile)) {
+      String message =
+          new String(in.readNBytes(MAX_TERMINATION_MESSAGE), StandardCharsets.UTF_8).strip();
+      return message.isEmpty() ? null : message;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   LocalPod process() {
@@ -71,6 +118,7 @@ final class ContainerRun {
     }
     if (restartAt < 0) {
       lastExit = process.exitCode();
+      lastMessage = readTerminationMessage();
       // what else the container forked goes with it, as when its PID namespace ends
       process.signalGroup("KILL");
       if (now - startedAt >= BACKOFF_RESET.toMillis()) {
@@ -148,7 +196,8 @@ final class ContainerRun {
           .withNewLastState()
           .withNewTerminated()
           .withExitCode(lastExit)
-          .withReason(lastExit == 137 || lastExit == -1 ? "Error" : "Completed")
+          .withReason(lastExit == 0 ? "Completed" : "Error")
+          .withMessage(lastMessage)
           .endTerminated()
           .endLastState();
     }

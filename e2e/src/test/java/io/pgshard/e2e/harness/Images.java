@@ -6,14 +6,22 @@ import java.util.Optional;
 /**
  * What stands in for a container image: the local binaries a container of that image finds on its
  * PATH. Any tag of {@code postgres} runs this machine's PostgreSQL 15 and any tag of {@code
- * pgbouncer} its PgBouncer; another image cannot run here and its pod says so.
+ * pgbouncer} its PgBouncer; {@code pgshard-postgres}, the instance image built from
+ * operator/instance-image (PostgreSQL and Barman Cloud), runs both from this machine (Barman Cloud
+ * from Debian's barman-cli-cloud). Another image cannot run here and its pod says so.
  */
 final class Images {
 
   private static final String BASE = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
 
   private static final Map<String, String> PATHS =
-      Map.of("postgres", "/usr/lib/postgresql/15/bin:" + BASE, "pgbouncer", BASE);
+      Map.of(
+          "postgres",
+          "/usr/lib/postgresql/15/bin:" + BASE,
+          "pgshard-postgres",
+          "/usr/lib/postgresql/15/bin:" + BASE,
+          "pgbouncer",
+          BASE);
 
   private Images() {}
 

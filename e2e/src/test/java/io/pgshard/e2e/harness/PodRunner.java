@@ -52,7 +52,7 @@ final class PodRunner {
     this.pod = pod;
     this.ip = ip;
     this.dir = dir;
-    pod.getSpec().getContainers().forEach(c -> containers.add(new ContainerRun(c)));
+    pod.getSpec().getContainers().forEach(c -> containers.add(new ContainerRun(c, dir)));
     this.thread = new Thread(this::run, "kubelet-" + pod.getMetadata().getName());
     thread.setDaemon(true);
   }
@@ -197,6 +197,7 @@ final class PodRunner {
   }
 
   private boolean startContainer(ContainerRun c, long now) {
+    c.prepareStart();
     LocalPod process = launch(c.spec);
     if (process == null) {
       c.waiting("CreateContainerConfigError");

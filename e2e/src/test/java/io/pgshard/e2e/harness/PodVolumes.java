@@ -72,7 +72,10 @@ final class PodVolumes {
     return Files.isDirectory(path) ? path : ownedDir(path);
   }
 
-  /** Container mount path to this machine's directory (subPath included). */
+  /**
+   * Container mount path to this machine's directory (subPath included), and the termination
+   * message path to the file that stands in for it.
+   */
   Map<String, Path> mounts(Container container) {
     Map<String, Path> mounts = new HashMap<>();
     for (var mount : container.getVolumeMounts()) {
@@ -85,6 +88,8 @@ final class PodVolumes {
       }
       mounts.put(mount.getMountPath(), dir);
     }
+    mounts.putIfAbsent(
+        ContainerRun.terminationPath(container), ContainerRun.terminationFile(podDir, container));
     return mounts;
   }
 
