@@ -268,6 +268,21 @@ public final class BackupRun implements AutoCloseable {
     return records;
   }
 
+  /** One writer per shard of the source, through its pooler as the app (started). */
+  public List<io.pgshard.operator.testing.Writer> writers() {
+    Map<String, String> app = source.appCredentials();
+    List<io.pgshard.operator.testing.Writer> writers = new ArrayList<>();
+    for (PostgresShard shard : source.shards()) {
+      writers.add(
+          io.pgshard.operator.testing.Writer.start(
+              source.pooler(shard.getMetadata().getName()),
+              app.get("username"),
+              app.get("password"),
+              source.database()));
+    }
+    return writers;
+  }
+
   /** Sets an annotation of the source cluster (the user owns them). */
   public void annotate(String key, String value) {
     source.edit(

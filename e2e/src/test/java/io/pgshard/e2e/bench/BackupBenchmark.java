@@ -79,7 +79,7 @@ class BackupBenchmark {
       double basebackupSeconds = basebackups(harness, run);
 
       List<Double> pauses = new ArrayList<>();
-      List<Writer> writers = writers(run);
+      List<Writer> writers = run.writers();
       String lastPoint = null;
       long ackedBeforeLastPoint = 0;
       List<long[]> windows = new ArrayList<>();
@@ -219,20 +219,6 @@ class BackupBenchmark {
 
   private static String row(String name, double mbS, double seconds, double mb) {
     return String.format(Locale.ROOT, "%-52s %-9.1f (%.0f MB in %.1f s)%n", name, mbS, mb, seconds);
-  }
-
-  private static List<Writer> writers(BackupRun run) {
-    Map<String, String> app = run.source().appCredentials();
-    List<Writer> writers = new ArrayList<>();
-    for (PostgresShard shard : run.source().shards()) {
-      writers.add(
-          Writer.start(
-              run.source().pooler(shard.getMetadata().getName()),
-              app.get("username"),
-              app.get("password"),
-              run.source().database()));
-    }
-    return writers;
   }
 
   /** The longest INSERT of any writer that was under way at some moment in [from, to]. */

@@ -13,7 +13,6 @@ import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.RestorePointRecord;
 import io.pgshard.operator.testing.Writer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -88,16 +87,7 @@ class BackupRestoreOnControlPlaneTest {
   void aRestorePointPausesEveryShardTogetherWithoutClientErrors() throws Exception {
     run.write("before-point", 101, 100, 0);
     between = Instant.now();
-    List<Writer> writers = new ArrayList<>();
-    Map<String, String> app = run.source().appCredentials();
-    for (PostgresShard shard : run.source().shards()) {
-      writers.add(
-          Writer.start(
-              run.source().pooler(shard.getMetadata().getName()),
-              app.get("username"),
-              app.get("password"),
-              run.source().database()));
-    }
+    List<Writer> writers = run.writers();
     RestorePointRecord point;
     try {
       writers.forEach(w -> w.awaitAcknowledged(50, BackupRun.WRITE));
