@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -230,7 +229,19 @@ public final class BackupRun implements AutoCloseable {
 
   /** Each shard's backup status, once {@code done} holds for all. */
   public Map<String, ShardBackupStatus> awaitBackups(Predicate<ShardBackupStatus> done) {
-    Map<String, ShardBackupStatus> seen = new LinkedHashMap<>();
+    return awaitEveryShard(source, shards, shard -> shard.getStatus().getBackup(), done);
+  }
+
+  /**
+   * What {@code read} gives for each shard of {@code view}, by shard name, once there are {@code
+   * shards} shards and it is non-null and {@code done} for every one.
+   */
+  static <T> Map<String, T> awaitEveryShard(
+      ClusterView view,
+      int shards,
+      java.util.function.Function<PostgresShard, T> read,
+      Predicate<T> done) {
+    Map<String, T> seen = new LinkedHashMap<>();
     await()
         .atMost(CONVERGE)
         .pollInterval(Duration.ofMillis(500))
@@ -238,12 +249,12 @@ public final class BackupRun implements AutoCloseable {
         .until(
             () -> {
               seen.clear();
-              for (PostgresShard shard : source.shards()) {
-                ShardBackupStatus b = shard.getStatus().getBackup();
-                if (b == null || !done.test(b)) {
+              for (PostgresShard shard : view.shards()) {
+                T value = read.apply(shard);
+                if (value == null || !done.test(value)) {
                   return false;
                 }
-                seen.put(shard.getMetadata().getName(), b);
+                seen.put(shard.getMetadata().getName(), value);
               }
               return seen.size() == shards;
             });
@@ -386,25 +397,12 @@ public final class BackupRun implements AutoCloseable {
   /** The Restored condition of each shard of {@code view}, once every shard has one. */
   public static Map<String, Condition> awaitRestored(
       ClusterView view, int shards, Predicate<Condition> done) {
-    Map<String, Condition> seen = new LinkedHashMap<>();
-    await()
-        .atMost(CONVERGE)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              seen.clear();
-              for (PostgresShard shard : view.shards()) {
-                Optional<Condition> c =
-                    Conditions.find(shard.getStatus().getConditions(), Conditions.RESTORED);
-                if (c.isEmpty() || !done.test(c.get())) {
-                  return false;
-                }
-                seen.put(shard.getMetadata().getName(), c.get());
-              }
-              return seen.size() == shards;
-            });
-    return Map.copyOf(seen);
+    return awaitEveryShard(
+        view,
+        shards,
+        shard ->
+            Conditions.find(shard.getStatus().getConditions(), Conditions.RESTORED).orElse(null),
+        done);
   }
 
   /** The restore's own timing lines ({@code pgshard-restore: ... ms}) from a pod's log. */
