@@ -21,6 +21,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The faults the failover review found unhandled, each once, on the real control plane with the
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * primary. The chaos runner ({@code e2e/bench/chaos.sh}) repeats such trials for figures.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// measures timing or memory: runs with no other scenario class beside it
+@Isolated
 class FailoverFaultsOnControlPlaneTest {
 
   static Path root;
