@@ -80,6 +80,12 @@ public final class LocalCluster implements Harness, AutoCloseable {
             client.pods().inAnyNamespace().list().getItems());
       } catch (KubernetesClientException e) {
         // look again on the next pass
+      } catch (IllegalStateException e) {
+        // the client was closed under a pass that had begun: the harness is stopping
+        if (stopped) {
+          return;
+        }
+        throw e;
       }
       try {
         Thread.sleep(PROXY_SYNC_MILLIS);

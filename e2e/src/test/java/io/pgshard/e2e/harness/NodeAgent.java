@@ -89,6 +89,12 @@ final class NodeAgent implements AutoCloseable {
         client.nodes().resource(node).updateStatus();
       } catch (KubernetesClientException e) {
         // a conflict or a busy API: the next beat is in time
+      } catch (IllegalStateException e) {
+        // the client was closed under a pass that had begun: the harness is stopping
+        if (stopped) {
+          return;
+        }
+        throw e;
       }
     }
   }

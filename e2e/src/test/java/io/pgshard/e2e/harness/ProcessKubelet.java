@@ -101,6 +101,12 @@ public final class ProcessKubelet implements AutoCloseable {
         tick();
       } catch (KubernetesClientException e) {
         // the API is between states: look again
+      } catch (IllegalStateException e) {
+        // the client was closed under a pass that had begun: the harness is stopping
+        if (stopped) {
+          return;
+        }
+        throw e;
       }
       Pause.millis(TICK_MILLIS);
     }

@@ -46,6 +46,12 @@ final class VolumeProvisioner implements AutoCloseable {
             .forEach(v -> client.persistentVolumes().resource(v).delete());
       } catch (KubernetesClientException e) {
         // look again on the next pass
+      } catch (IllegalStateException e) {
+        // the client was closed under a pass that had begun: the harness is stopping
+        if (stopped) {
+          return;
+        }
+        throw e;
       }
       Pause.millis(TICK_MILLIS);
     }

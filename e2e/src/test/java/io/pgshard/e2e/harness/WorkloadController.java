@@ -57,6 +57,12 @@ public final class WorkloadController implements AutoCloseable {
                   tick();
                 } catch (KubernetesClientException e) {
                   // an object changed under us (409) or went away (404): look again next tick
+                } catch (IllegalStateException e) {
+                  // the client was closed under a pass that had begun: the harness is stopping
+                  if (stopped) {
+                    return;
+                  }
+                  throw e;
                 }
                 Pause.millis(periodMillis);
               }

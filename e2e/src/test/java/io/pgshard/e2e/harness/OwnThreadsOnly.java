@@ -1,0 +1,19 @@
+package io.pgshard.e2e.harness;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Awaitility fails a wait when any thread of the JVM throws; with scenario classes running side by
+ * side (junit-platform.properties), that would fail one class's wait for an exception in another
+ * class's harness thread. Each class's waits judge their own conditions only. Registered for every
+ * class through JUnit's extension autodetection (META-INF/services).
+ */
+public final class OwnThreadsOnly implements BeforeAllCallback {
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    Awaitility.doNotCatchUncaughtExceptionsByDefault();
+  }
+}
