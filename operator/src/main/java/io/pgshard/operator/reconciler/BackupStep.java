@@ -15,13 +15,7 @@ import io.pgshard.operator.kube.KubernetesEvents;
 import io.pgshard.operator.metrics.BackupMetrics;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
-import io.pgshard.operator.model.ShardStatefulSetModel;
-import io.pgshard.operator.monitor.DirectConnection;
-import io.pgshard.operator.sql.BackupStatements;
-import io.pgshard.operator.sql.BackupStatements.BaseBackupState;
 import io.pgshard.operator.status.Conditions;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class BackupStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackupStep.class);
-  private static final int SOCKET_TIMEOUT_SECONDS = 30;
-  private static final Duration POLL = Duration.ofSeconds(2);
-  private static final Duration SWITCH_EVERY = Duration.ofSeconds(5);
 
-  /** A status file that does not appear (or vanished with a restarted instance) by then: failed. */
-  private static final Duration NO_STATUS_LIMIT = Duration.ofMinutes(2);
-
-  private static final Duration LONGEST = Duration.ofHours(24);
   private static final Duration NO_SOURCE_RETRY = Duration.ofSeconds(10);
   private static final Duration STANDBY_WAIT = Duration.ofMinutes(10);
 
@@ -65,21 +51,8 @@ public final class BackupStep {
   private final Clock clock;
   private final CompletionEventSource completions =
       new CompletionEventSource("backups", this::forget);
-  private final Map<ResourceID, Run> runs = new ConcurrentHashMap<>();
+  private final Map<ResourceID, BaseBackupRun> runs = new ConcurrentHashMap<>();
   private final ArchiveCheck archive;
-
-  /** A backup followed on a worker; {@code outcome} set when it ends. */
-  private static final class Run {
-    final BaseBackupRecord record;
-    volatile BaseBackupRecord outcome;
-
-    /** What retention did after the backup completed (null: not run). */
-    volatile RetentionRun.Retained retained;
-
-    Run(BaseBackupRecord record) {
-      this.record = record;
-    }
-  }
 
   public BackupStep(
       KubernetesClient client,
@@ -138,18 +111,18 @@ public final class BackupStep {
       List<Pod> pods,
       PostgresShardStatus status,
       ShardBackupStatus backup) {
-    Run run = runs.get(id);
+    BaseBackupRun run = runs.get(id);
     if (run == null && backup.getRunning() != null) {
       // on record but followed by nobody: this operator restarted; follow it again
       run = follow(shard, id, backup.getRunning(), pods);
     }
     if (run != null) {
-      if (run.outcome == null) {
+      if (run.outcome() == null) {
         return Optional.empty(); // its end triggers a reconcile
       }
       runs.remove(id);
-      record(shard, status, backup, run.outcome);
-      RetentionRun.report(events, shard, backup, run.retained);
+      record(shard, status, backup, run.outcome());
+      RetentionRun.report(events, shard, backup, run.retained());
     }
     Instant now = clock.instant();
     Instant lastSlot =
@@ -263,8 +236,9 @@ public final class BackupStep {
   }
 
   /** Starts (or joins: a name is started once) and follows {@code record} on a worker. */
-  private Run follow(PostgresShard shard, ResourceID id, BaseBackupRecord record, List<Pod> pods) {
-    Run run = new Run(record);
+  private BaseBackupRun follow(
+      PostgresShard shard, ResourceID id, BaseBackupRecord record, List<Pod> pods) {
+    BaseBackupRun run = new BaseBackupRun(record, clock);
     runs.put(id, run);
     String ip =
         pods.stream()
@@ -274,24 +248,18 @@ public final class BackupStep {
             .findFirst()
             .orElse(null);
     if (ip == null) {
-      run.outcome = record.finished(clock.instant().toString(), record.getInstance() + " is gone");
+      run.end(record.getInstance() + " is gone");
       completions.completed(id);
       return run;
     }
     Credentials superuser = Credentials.superuser(client, shard);
+    BackupRetention retention = RetentionRun.settings(shard);
     workers.submit(
         () -> {
           try {
-            run.outcome =
-                take(
-                    record,
-                    ip,
-                    superuser,
-                    run,
-                    RetentionRun.settings(shard),
-                    () -> primaryIp(shard));
+            run.follow(ip, superuser, retention, () -> primaryIp(shard));
           } catch (RuntimeException e) {
-            run.outcome = record.finished(clock.instant().toString(), e.toString());
+            run.end(e.toString());
           } finally {
             completions.completed(id);
           }
@@ -299,105 +267,9 @@ public final class BackupStep {
     return run;
   }
 
-  private BaseBackupRecord take(
-      BaseBackupRecord record,
-      String ip,
-      Credentials superuser,
-      Run run,
-      BackupRetention retention,
-      Supplier<Optional<String>> primaryIp) {
-    DirectConnection connections =
-        new DirectConnection(
-            p -> ip, ShardStatefulSetModel.POSTGRES_PORT, superuser.user(), superuser.password());
-    Instant lastSwitch = Instant.EPOCH;
-    Instant since = clock.instant();
-    Instant deadline = since.plus(LONGEST);
-    boolean started = false;
-    String lastProblem = "no status yet";
-    while (clock.instant().isBefore(deadline)) {
-      try (Connection db = connections.open(record.getInstance(), SOCKET_TIMEOUT_SECONDS)) {
-        if (!started) {
-          BackupStatements.start(db, record.getName());
-          started = true;
-        }
-        Optional<BaseBackupState> state = BackupStatements.state(db, record.getName());
-        if (state.isPresent()) {
-          since = clock.instant();
-          switch (state.get().phase()) {
-            case DONE:
-              run.retained = RetentionRun.apply(db, retention, clock.instant());
-              return record.finished(at(state.get()), null);
-            case FAILED:
-              return record.finished(at(state.get()), state.get().message());
-            default:
-              if (Duration.between(lastSwitch, clock.instant()).compareTo(SWITCH_EVERY) >= 0
-                  && BackupStatements.waitsForArchive(db)) {
-                lastSwitch = clock.instant();
-                switchWalOnPrimary(record, primaryIp, superuser);
-              }
-              break;
-          }
-        } else if (Duration.between(since, clock.instant()).compareTo(NO_STATUS_LIMIT) > 0) {
-          return record.finished(
-              clock.instant().toString(),
-              record.getInstance() + " has no status for the backup (it restarted?)");
-        }
-      } catch (SQLException e) {
-        if (!started) {
-          return record.finished(
-              clock.instant().toString(),
-              "could not start it on " + record.getInstance() + ": " + e.getMessage());
-        }
-        lastProblem = e.getMessage();
-        LOG.debug("backup {}: {}", record.getName(), lastProblem);
-      }
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return record.finished(clock.instant().toString(), "the operator stopped following it");
-      }
-    }
-    return record.finished(
-        clock.instant().toString(),
-        "no outcome within " + LONGEST.toHours() + " h (" + lastProblem + ")");
-  }
-
-  /**
-   * A backup taken on a standby ends by waiting until the standby archived the segment holding its
-   * end, and a standby archives a segment only once it is complete: on a quiet primary that is
-   * archive_timeout away. The primary switches WAL then, as it would for a backup taken there.
-   */
-  private void switchWalOnPrimary(
-      BaseBackupRecord record, Supplier<Optional<String>> primaryIp, Credentials superuser) {
-    Optional<String> ip = primaryIp.get();
-    if (ip.isEmpty()) {
-      LOG.warn(
-          "backup {}: waits for its last segment and no primary is labelled", record.getName());
-      return;
-    }
-    DirectConnection primary =
-        new DirectConnection(
-            p -> ip.get(),
-            ShardStatefulSetModel.POSTGRES_PORT,
-            superuser.user(),
-            superuser.password());
-    try (Connection db = primary.open("primary", SOCKET_TIMEOUT_SECONDS)) {
-      BackupStatements.switchWal(db);
-      LOG.info("backup {}: switched WAL on the primary for its last segment", record.getName());
-    } catch (SQLException e) {
-      LOG.warn(
-          "backup {}: could not switch WAL on the primary: {}", record.getName(), e.getMessage());
-    }
-  }
-
   /** The ready primary's address, read from the API when needed (it may change during a backup). */
   private Optional<String> primaryIp(PostgresShard shard) {
     return LabelledPrimary.of(client, shard, false).map(p -> p.getStatus().getPodIP());
-  }
-
-  private String at(BaseBackupState state) {
-    return (state.at() == null ? clock.instant() : state.at()).toString();
   }
 
   /** The slot of the first backup: when the shard was created, so its name is always the same. */
