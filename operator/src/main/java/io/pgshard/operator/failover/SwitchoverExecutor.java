@@ -1,6 +1,8 @@
 package io.pgshard.operator.failover;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
@@ -20,7 +22,7 @@ import java.util.function.LongSupplier;
  *       timeline then starts after everything any standby received, and every instance follows it
  *       without a rewind;
  *   <li>wait until the rw Service routes to the new primary, then RESUME the poolers: the waiting
- *       queries run on the new primary.
+ *       queries run on the new primary; the checkpoint that follows a promotion runs after that.
  * </ol>
  *
  * A failure before the promotion undoes the fence and resumes the poolers, leaving the old primary
@@ -42,6 +44,11 @@ public final class SwitchoverExecutor {
   private final Sleeper sleeper;
   private final Duration catchUpTimeout;
 
+  /** Where the time went, step by step: for the completion event and the log. */
+  private final List<String> timings = new ArrayList<>();
+
+  private long lastMark;
+
   public SwitchoverExecutor(
       ShardControl control,
       Promoter promoter,
@@ -61,9 +68,26 @@ public final class SwitchoverExecutor {
 
   /** Hands the primary role from {@code from} to {@code to}. */
   public void execute(String from, String to) throws SwitchoverException {
+    lastMark = clockMillis.getAsLong();
+    // the checkpoint after the promotion would hold the paused clients: it runs after RESUME
+    List<String> promoted = new ArrayList<>();
+    Promoter checkpointLater =
+        new Promoter() {
+          @Override
+          public void promote(String pod) throws PromotionFailedException {
+            promoter.promote(pod);
+          }
+
+          @Override
+          public void afterPromotion(String pod) {
+            promoted.add(pod);
+          }
+        };
     try {
       poolers.pause();
+      mark("paused");
       OptionalLong flushed = fenceAndCatchUp(from, to);
+      mark(flushed.isPresent() ? "fenced and caught up" : "fenced");
       String message =
           "planned switchover from "
               + from
@@ -75,15 +99,20 @@ public final class SwitchoverExecutor {
         // for a clean handover of the last WAL, bounded, and never keeps the promotion back
         FenceCheck stoppedAndDrained =
             old -> {
+              mark("target recorded, old pod relabelled and deleted");
               fence.awaitStopped(old);
+              mark("old primary stopped");
               fence.awaitDrained(to);
+              mark("target drained");
               return true;
             };
-        new FailoverExecutor(control, promoter, clockMillis, stoppedAndDrained)
+        new FailoverExecutor(control, checkpointLater, clockMillis, stoppedAndDrained)
             .execute(
                 new FailoverDecision.Promote(
                     to, from, 0, FailoverDecision.Promote.SWITCHOVER, message, false));
+        mark("promoted");
         poolers.awaitRoute(to);
+        mark("routed");
       } catch (FencePendingException e) {
         throw new IllegalStateException("a switchover's fence check never reports pending", e);
       } catch (Promoter.PromotionFailedException e) {
@@ -94,7 +123,20 @@ public final class SwitchoverExecutor {
       }
     } finally {
       poolers.resume();
+      mark("resumed");
+      promoted.forEach(promoter::afterPromotion);
     }
+  }
+
+  private void mark(String step) {
+    long now = clockMillis.getAsLong();
+    timings.add(step + " " + (now - lastMark) + " ms");
+    lastMark = now;
+  }
+
+  /** The steps of the last {@link #execute} and the milliseconds each took, in order. */
+  public String timings() {
+    return String.join(", ", timings);
   }
 
   /** Empty when {@code from} shut down under the fence: the promotion's check drains it. */

@@ -149,23 +149,33 @@ final class SwitchoverStep {
     LOG.info("switchover from {} to {}: pausing {} pooler(s)", from, target, poolers.addresses());
     long started = clock.millis();
     KubernetesShardControl shardControl = control.get();
+    String timings;
     try (JdbcFence fence = new JdbcFence(connections)) {
-      new SwitchoverExecutor(
+      SwitchoverExecutor executor =
+          new SwitchoverExecutor(
               shardControl,
               new JdbcPromoter(connections),
               poolers,
               fence,
               clock::millis,
               Thread::sleep,
-              CATCH_UP_TIMEOUT)
-          .execute(from, target);
+              CATCH_UP_TIMEOUT);
+      executor.execute(from, target);
+      timings = executor.timings();
     } catch (SwitchoverException e) {
       LOG.warn("switchover to {} failed: {}", target, e.getMessage());
       events.warning(shard, "SwitchoverFailed", e.getMessage());
       return none(finish(shardControl.current(), false, e.reason(), e.getMessage()), seen);
     }
     String message =
-        target + " took over from " + from + " in " + (clock.millis() - started) + " ms";
+        target
+            + " took over from "
+            + from
+            + " in "
+            + (clock.millis() - started)
+            + " ms ("
+            + timings
+            + ")";
     events.normal(shard, "SwitchoverCompleted", message);
     return new FailoverStep.Outcome(
         finish(shardControl.current(), true, "Completed", message),
