@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,19 +132,11 @@ public final class KubernetesPoolers implements PoolerControl {
       String ip = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
       Set<String> routed = Set.of();
       while (ip != null && System.nanoTime() < deadline) {
-        List<EndpointSlice> slices =
-            client
-                .discovery()
-                .v1()
-                .endpointSlices()
-                .inNamespace(namespace)
-                .withLabel(SERVICE_NAME_LABEL, service)
-                .list()
-                .getItems();
-        if (slices.isEmpty()) {
+        Optional<Set<String>> ready = routes(namespace, service);
+        if (ready.isEmpty()) {
           return;
         }
-        routed = readyAddresses(slices);
+        routed = ready.get();
         if (routed.equals(Set.of(ip))) {
           return;
         }
@@ -164,6 +157,55 @@ public final class KubernetesPoolers implements PoolerControl {
   }
 
   private static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /**
+   * The ready addresses of the Service's EndpointSlices; empty when it has none.
+   * discovery.k8s.io/v1 is served from Kubernetes 1.21; before, v1beta1 is (the same fields that
+   * matter here).
+   */
+  private Optional<Set<String>> routes(String namespace, String service) {
+    try {
+      List<EndpointSlice> slices =
+          client
+              .discovery()
+              .v1()
+              .endpointSlices()
+              .inNamespace(namespace)
+              .withLabel(SERVICE_NAME_LABEL, service)
+              .list()
+              .getItems();
+      return slices.isEmpty() ? Optional.empty() : Optional.of(readyAddresses(slices));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    List<io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSlice> slices =
+        client
+            .discovery()
+            .v1beta1()
+            .endpointSlices()
+            .inNamespace(namespace)
+            .withLabel(SERVICE_NAME_LABEL, service)
+            .list()
+            .getItems();
+    if (slices.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> ready = new HashSet<>();
+    for (var slice : slices) {
+      for (io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint endpoint :
+          Objects.requireNonNullElse(
+              slice.getEndpoints(),
+              List.<io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint>of())) {
+        if (endpoint.getConditions() == null
+            || !Boolean.FALSE.equals(endpoint.getConditions().getReady())) {
+          ready.addAll(endpoint.getAddresses());
+        }
+      }
+    }
+    return Optional.of(ready);
+  }
 
   private static Set<String> readyAddresses(List<EndpointSlice> slices) {
     Set<String> ready = new HashSet<>();
