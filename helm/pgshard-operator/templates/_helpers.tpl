@@ -89,6 +89,10 @@ fetch an object by name on a conflict, a path the mock API server cannot exercis
   # patch: the primary/replica role label; delete: fencing a failed primary
   verbs: ["get", "list", "watch", "patch", "delete"]
 - apiGroups: [""]
+  resources: ["pods/eviction"]
+  # a rolling restart restarts an instance through the PodDisruptionBudget
+  verbs: ["create"]
+- apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
 - apiGroups: ["discovery.k8s.io"]

@@ -26,6 +26,7 @@ import io.pgshard.operator.reconciler.InstanceEventSource;
 import io.pgshard.operator.reconciler.MaintenanceStep;
 import io.pgshard.operator.reconciler.PostgresShardReconciler;
 import io.pgshard.operator.reconciler.RestorePointStep;
+import io.pgshard.operator.reconciler.RolloutStep;
 import io.pgshard.operator.reconciler.ShardedClusterReconciler;
 import io.pgshard.operator.status.ClusterStatusUpdater;
 import io.pgshard.operator.status.ShardStatusUpdater;
@@ -159,7 +160,10 @@ public final class OperatorMain implements AutoCloseable {
             events,
             failoverStep(events),
             maintenanceStep(events),
-            backupStep(events)),
+            backupStep(events),
+            config.instanceMonitor()
+                ? Optional.of(new RolloutStep(client, events, clock))
+                : Optional.empty()),
         this::namespaces);
     http =
         new HttpEndpoints(

@@ -43,6 +43,11 @@ class RbacCoverageTest {
           Map.ofEntries(
               Map.entry("patch pods", FAILOVER),
               Map.entry("delete pods", FAILOVER),
+              Map.entry(
+                  "create pods/eviction",
+                  "a rolling restart evicts one instance at a time; the mock's pods have no"
+                      + " StatefulSet revisions and no PostgreSQL, so no rollout runs here (the"
+                      + " cluster level runs one)"),
               Map.entry("patch pgshard.io/shardedclusters/status", SERVER_SIDE_APPLY),
               Map.entry(
                   "patch pgshard.io/postgresshards",

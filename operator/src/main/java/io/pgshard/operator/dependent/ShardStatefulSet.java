@@ -21,6 +21,8 @@ public class ShardStatefulSet extends CRUDKubernetesDependentResource<StatefulSe
 
   @Override
   protected StatefulSet desired(PostgresShard shard, Context<PostgresShard> context) {
-    return ShardStatefulSetModel.desired(shard, Capabilities.of(context));
+    StatefulSet desired = ShardStatefulSetModel.desired(shard, Capabilities.of(context));
+    HeldImage.apply(context, desired);
+    return desired;
   }
 }

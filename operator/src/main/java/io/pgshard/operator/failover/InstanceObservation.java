@@ -1,5 +1,7 @@
 package io.pgshard.operator.failover;
 
+import java.util.List;
+
 /**
  * One probe of one instance. Fields other than {@code pod}, {@code ordinal} and {@code reachable}
  * are null when the instance did not answer.
@@ -13,6 +15,8 @@ package io.pgshard.operator.failover;
  *     pgshard.rejoin} file ({@code "rewound <time>"}, {@code "recloned <time>"}), or null
  * @param refused the connection was refused: no postmaster listens at the address (it is down, and
  *     every instance starts again as a standby), unlike a timeout (frozen or cut off)
+ * @param pendingRestart parameters whose new value the instance takes only when it restarts ({@code
+ *     pg_settings.pending_restart}), sorted; empty when none, null when it did not answer
  */
 public record InstanceObservation(
     String pod,
@@ -27,7 +31,40 @@ public record InstanceObservation(
     String upstreamHost,
     String systemIdentifier,
     boolean refused,
-    String rejoin) {
+    String rejoin,
+    List<String> pendingRestart) {
+
+  /** An observation that says nothing about pending restarts (tests, and what predates them). */
+  public InstanceObservation(
+      String pod,
+      int ordinal,
+      boolean reachable,
+      Boolean inRecovery,
+      Long timeline,
+      Long receiveLsn,
+      Long replayLsn,
+      Long currentLsn,
+      boolean streaming,
+      String upstreamHost,
+      String systemIdentifier,
+      boolean refused,
+      String rejoin) {
+    this(
+        pod,
+        ordinal,
+        reachable,
+        inRecovery,
+        timeline,
+        receiveLsn,
+        replayLsn,
+        currentLsn,
+        streaming,
+        upstreamHost,
+        systemIdentifier,
+        refused,
+        rejoin,
+        reachable ? List.of() : null);
+  }
 
   public static InstanceObservation unreachable(String pod, int ordinal) {
     return new InstanceObservation(
@@ -55,7 +92,8 @@ public record InstanceObservation(
         upstreamHost,
         systemIdentifier,
         refused,
-        rejoin);
+        rejoin,
+        pendingRestart);
   }
 
   public boolean isPrimary() {

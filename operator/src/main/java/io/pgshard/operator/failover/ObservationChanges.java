@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * Tells a change that matters from probe noise. A shard is reconciled when what the failover policy
  * or the status acts on changes (an instance answering or not, its role, timeline, WAL receiver,
- * upstream, system identifier, or a failed probe of the primary), not when WAL positions merely
- * advance: on a busy shard they move on every probe.
+ * upstream, system identifier, parameters waiting for a restart, or a failed probe of the primary),
+ * not when WAL positions merely advance: on a busy shard they move on every probe.
  */
 public final class ObservationChanges {
 
@@ -35,7 +35,8 @@ public final class ObservationChanges {
       boolean streaming,
       String upstreamHost,
       String systemIdentifier,
-      String rejoin) {}
+      String rejoin,
+      List<String> pendingRestart) {}
 
   private static List<Shape> shape(ObservedShard shard) {
     return shard.instances().stream()
@@ -49,7 +50,8 @@ public final class ObservationChanges {
                     i.streaming(),
                     i.upstreamHost(),
                     i.systemIdentifier(),
-                    i.rejoin()))
+                    i.rejoin(),
+                    i.pendingRestart()))
         .sorted(Comparator.comparing(Shape::pod))
         .toList();
   }

@@ -37,6 +37,18 @@ public final class Labels {
    */
   public static final String BACKUP = "pgshard.io/backup";
 
+  /**
+   * Annotation asking for a rolling restart: on a ShardedCluster (every shard; copied to each
+   * PostgresShard's spec.restartRequest) or on one PostgresShard (that shard). Each new value (any
+   * text, such as a date) is one request. Its value goes into the instances' pod template, so a new
+   * one is a new StatefulSet revision that rolls like any other change; {@code kubectl rollout
+   * restart statefulset} does the same with its own template annotation.
+   */
+  public static final String RESTART = "pgshard.io/restart";
+
+  /** The pod template annotation carrying a PostgresShard's own {@link #RESTART} request. */
+  public static final String RESTART_SHARD = "pgshard.io/restart-shard";
+
   public static final String ROLE_PRIMARY = "primary";
   public static final String ROLE_REPLICA = "replica";
 

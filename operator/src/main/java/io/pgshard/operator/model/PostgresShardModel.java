@@ -34,6 +34,7 @@ public final class PostgresShardModel {
       String request = cluster.getMetadata().getAnnotations().get(Labels.BACKUP);
       spec.setBackupRequest(request == null || request.isBlank() ? null : request.strip());
     }
+    spec.setRestartRequest(annotation(cluster, Labels.RESTART));
 
     PostgresShard shard = new PostgresShard();
     ObjectMeta meta =
@@ -43,5 +44,12 @@ public final class PostgresShardModel {
     shard.setSpec(spec);
     shard.setStatus(null);
     return shard;
+  }
+
+  /** A non-blank annotation's value, stripped, or null. */
+  static String annotation(io.fabric8.kubernetes.api.model.HasMetadata object, String key) {
+    var annotations = object.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(key);
+    return value == null || value.isBlank() ? null : value.strip();
   }
 }

@@ -38,6 +38,9 @@ public final class ShardStatefulSetModel {
 
   public static final int POSTGRES_PORT = 5432;
 
+  /** The name of the PostgreSQL container in each instance pod. */
+  public static final String POSTGRES_CONTAINER = "postgres";
+
   /** uid and gid of the postgres user in the official postgres images. */
   public static final long POSTGRES_UID = 999L;
 
@@ -109,6 +112,7 @@ public final class ShardStatefulSetModel {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(podLabels)
+        .withAnnotations(restartRequests(shard))
         .endMetadata()
         .withNewSpec()
         .withEnableServiceLinks(false)
@@ -146,9 +150,26 @@ public final class ShardStatefulSetModel {
         .build();
   }
 
+  /**
+   * The restart requests that are part of the pod template (absent when none was made): a new value
+   * is a new StatefulSet revision, which the rollout brings to every instance.
+   */
+  static Map<String, String> restartRequests(PostgresShard shard) {
+    Map<String, String> annotations = new java.util.TreeMap<>();
+    String cluster = shard.getSpec().getRestartRequest();
+    if (cluster != null && !cluster.isBlank()) {
+      annotations.put(Labels.RESTART, cluster.strip());
+    }
+    String own = PostgresShardModel.annotation(shard, Labels.RESTART);
+    if (own != null) {
+      annotations.put(Labels.RESTART_SHARD, own);
+    }
+    return annotations.isEmpty() ? null : annotations;
+  }
+
   private static Container postgresContainer(ShardNaming naming, PostgresShardSpec spec) {
     return new ContainerBuilder()
-        .withName("postgres")
+        .withName(POSTGRES_CONTAINER)
         .withImage(spec.getPostgres().getImage())
         .withCommand("/bin/sh", CONFIG_MOUNT + "/" + InstanceScripts.RUN)
         .withEnv(env(naming, spec))

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -23,6 +24,7 @@ import io.pgshard.operator.config.ServerCapabilities;
 import io.pgshard.operator.dependent.Capabilities;
 import io.pgshard.operator.dependent.DisruptionBudgetEnabled;
 import io.pgshard.operator.dependent.DisruptionBudgetServed;
+import io.pgshard.operator.dependent.HeldImage;
 import io.pgshard.operator.dependent.PodsService;
 import io.pgshard.operator.dependent.PoolerConfigMap;
 import io.pgshard.operator.dependent.PoolerDeployment;
@@ -37,6 +39,7 @@ import io.pgshard.operator.dependent.ShardStateConfigMap;
 import io.pgshard.operator.dependent.ShardStatefulSet;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.kube.KubernetesEvents;
+import io.pgshard.operator.model.ImageVersions;
 import io.pgshard.operator.model.JsonEquality;
 import io.pgshard.operator.model.Labels;
 import io.pgshard.operator.model.ResourceNames;
@@ -45,6 +48,7 @@ import io.pgshard.operator.model.SpecProblem;
 import io.pgshard.operator.model.SpecValidator;
 import io.pgshard.operator.monitor.ProbeLoops;
 import io.pgshard.operator.status.Conditions;
+import io.pgshard.operator.status.Reasons;
 import io.pgshard.operator.status.ShardObservation;
 import io.pgshard.operator.status.ShardStatusUpdater;
 import java.time.Duration;
@@ -145,10 +149,12 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   private final Optional<FailoverStep> failover;
   private final Optional<MaintenanceStep> maintenanceStep;
   private final Optional<BackupStep> backupStep;
+  private final Optional<RolloutStep> rolloutStep;
 
   /**
-   * {@code failover}, {@code maintenanceStep} (schema and partitions) and {@code backupStep}: empty
-   * when the operator runs without access to PostgreSQL (no instance monitor).
+   * {@code failover}, {@code maintenanceStep} (schema and partitions), {@code backupStep} and
+   * {@code rolloutStep}: empty when the operator runs without access to PostgreSQL (no instance
+   * monitor).
    */
   public PostgresShardReconciler(
       ServerCapabilities server,
@@ -156,13 +162,15 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       KubernetesEvents events,
       Optional<FailoverStep> failover,
       Optional<MaintenanceStep> maintenanceStep,
-      Optional<BackupStep> backupStep) {
+      Optional<BackupStep> backupStep,
+      Optional<RolloutStep> rolloutStep) {
     this.server = server;
     this.statusUpdater = statusUpdater;
     this.reports = new ShardReports(events);
     this.failover = failover;
     this.maintenanceStep = maintenanceStep;
     this.backupStep = backupStep;
+    this.rolloutStep = rolloutStep;
   }
 
   /**
@@ -245,8 +253,15 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
         shard = outcome.shard();
       }
       String objectsError = null;
+      // a major-version change cannot roll out: the StatefulSet keeps the running image
+      Optional<String> running =
+          context.getSecondaryResource(StatefulSet.class).flatMap(ImageVersions::running);
+      String wantedImage = shard.getSpec().getPostgres().getImage();
+      Optional<SpecProblem> majorChange =
+          running.flatMap(r -> ImageVersions.majorChange(r, wantedImage));
       if (problems.isEmpty()) {
         Capabilities.put(context, server);
+        HeldImage.put(context, majorChange.isPresent() ? running : Optional.empty());
         try {
           context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         } catch (RuntimeException e) {
@@ -269,12 +284,28 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       if (backupStep.isPresent() && problems.isEmpty()) {
         backupCheck = backupStep.get().run(shard, pods(shard, context), status);
       }
+      Optional<Duration> rolloutCheck = Optional.empty();
+      if (rolloutStep.isPresent() && problems.isEmpty()) {
+        rolloutCheck =
+            rolloutStep
+                .get()
+                .run(
+                    shard,
+                    pods(shard, context),
+                    context.getSecondaryResource(StatefulSet.class),
+                    probed.map(ProbeLoops.Snapshot::shard).orElse(null),
+                    status,
+                    context.getPrimaryCache().list(shard.getMetadata().getNamespace()).toList());
+      }
       reports.rejoins(shard, shard.getStatus(), status);
       if (problems.isEmpty()) {
         reports.restore(shard, pods(shard, context), status, Instant.now());
       }
       if (objectsError != null) {
         reports.objectsNotApplied(shard, status, objectsError);
+      } else if (majorChange.isPresent() && problems.isEmpty()) {
+        reports.notReady(
+            shard, status, Reasons.MAJOR_UPGRADE_UNSUPPORTED, majorChange.get().toString());
       }
       UpdateControl<PostgresShard> control = updateStatus(shard, context, status, problems);
       if (objectsError != null) {
@@ -301,6 +332,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       if (backupCheck.isPresent() && backupCheck.get().compareTo(next) < 0) {
         next = backupCheck.get();
+      }
+      if (rolloutCheck.isPresent() && rolloutCheck.get().compareTo(next) < 0) {
+        next = rolloutCheck.get();
       }
       return control.rescheduleAfter(next.toMillis());
     }

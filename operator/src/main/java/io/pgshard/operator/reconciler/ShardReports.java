@@ -86,6 +86,14 @@ final class ShardReports {
 
   /** Ready=False with reason ObjectsNotApplied and the API server's message; an event once. */
   void objectsNotApplied(PostgresShard shard, PostgresShardStatus status, String message) {
+    notReady(shard, status, Reasons.OBJECTS_NOT_APPLIED, message);
+  }
+
+  /**
+   * Ready=False with {@code reason} and {@code message}, and a Warning event once (not again while
+   * Ready keeps that reason).
+   */
+  void notReady(PostgresShard shard, PostgresShardStatus status, String reason, String message) {
     PostgresShardStatus previous = shard.getStatus();
     long generation = Conditions.generation(shard);
     status.setConditions(
@@ -95,10 +103,10 @@ final class ShardReports {
             Instant.now(),
             Conditions.READY,
             false,
-            Reasons.OBJECTS_NOT_APPLIED,
+            reason,
             message));
-    if (!readyReasonWas(previous, Reasons.OBJECTS_NOT_APPLIED)) {
-      events.warning(shard, Reasons.OBJECTS_NOT_APPLIED, message);
+    if (!readyReasonWas(previous, reason)) {
+      events.warning(shard, reason, message);
     }
   }
 

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /** What the operator reads from an instance to decide about failover: one query, one round trip. */
 public final class ReplicationQueries {
@@ -21,7 +22,8 @@ public final class ReplicationQueries {
    * newer than the last load, the instance reloads them. That is how a scaled replica set reaches
    * {@code synchronous_standby_names}, and how edited parameters apply. File times have whole
    * seconds: a file changed in the same second as the last load counts as newer (one reload too
-   * many, never one too few).
+   * many, never one too few). After a reload, {@code pg_settings.pending_restart} names the
+   * parameters that take effect only at the next start: the rollout restarts the instance for them.
    */
   static final String OBSERVE =
       """
@@ -42,7 +44,8 @@ public final class ReplicationQueries {
                                        true)).modification)
                        >= date_trunc('second', pg_conf_load_time())
                   THEN pg_reload_conf() ELSE false END,
-             pg_read_file('pgshard.rejoin', 0, 200, true)
+             pg_read_file('pgshard.rejoin', 0, 200, true),
+             (SELECT string_agg(name, ',' ORDER BY name) FROM pg_settings WHERE pending_restart)
         FROM pg_control_checkpoint() c,
              pg_control_system() s
         LEFT JOIN pg_stat_wal_receiver r ON true
@@ -70,8 +73,15 @@ public final class ReplicationQueries {
           rs.getString(8),
           rs.getString(6),
           false,
-          rejoin(rs.getString(10)));
+          rejoin(rs.getString(10)),
+          names(rs.getString(11)));
     }
+  }
+
+  private static List<String> names(String commaSeparated) {
+    return commaSeparated == null || commaSeparated.isBlank()
+        ? List.of()
+        : List.of(commaSeparated.split(","));
   }
 
   private static String rejoin(String text) {

@@ -155,6 +155,14 @@ public final class ClusterStatusUpdater {
               + cluster.getSpec().getBootstrap().getFromBackup().getCluster(),
           "not restored yet: ");
     }
+    summarize(
+        conditions,
+        sorted,
+        wanted,
+        Conditions.UP_TO_DATE,
+        "UpToDate",
+        "every instance of every shard runs its target revision",
+        "rollout not looked at yet on ");
     next.setConditions(conditions.build());
     return next;
   }

@@ -30,6 +30,7 @@ public final class Conditions {
   public static final String WAL_ARCHIVING = "WalArchiving";
   public static final String LAST_RESTORE_POINT_SUCCEEDED = "LastRestorePointSucceeded";
   public static final String RESTORED = "Restored";
+  public static final String UP_TO_DATE = "UpToDate";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

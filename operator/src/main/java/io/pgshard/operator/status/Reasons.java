@@ -21,6 +21,7 @@ public final class Reasons {
   public static final String MAINTAINED = "Maintained";
   public static final String HASH_RANGES_CHANGED = "HashRangesChanged";
   public static final String OBJECTS_NOT_APPLIED = "ObjectsNotApplied";
+  public static final String MAJOR_UPGRADE_UNSUPPORTED = "MajorUpgradeUnsupported";
 
   private Reasons() {}
 }

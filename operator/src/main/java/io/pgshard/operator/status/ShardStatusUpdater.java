@@ -313,6 +313,7 @@ public final class ShardStatusUpdater {
                           s.setReplayLsn(p.getReplayLsn());
                           s.setLagBytes(p.getLagBytes());
                           s.setRejoin(p.getRejoin());
+                          s.setPendingRestart(p.getPendingRestart());
                         });
               }
               return s;
@@ -326,6 +327,8 @@ public final class ShardStatusUpdater {
     }
     s.setTimeline(o.timeline());
     s.setRejoin(o.rejoin());
+    s.setPendingRestart(
+        o.pendingRestart() == null || o.pendingRestart().isEmpty() ? null : o.pendingRestart());
     if (o.isPrimary()) {
       s.setLagBytes(0L);
       return;

@@ -2,6 +2,7 @@ package io.pgshard.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 /** One PostgreSQL instance of a shard. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,6 +33,11 @@ public class InstanceStatus {
       "How the instance last rejoined the primary's history after it diverged: 'rewound <time>'"
           + " (pg_rewind) or 'recloned <time>' (its data discarded and copied again).")
   private String rejoin;
+
+  @JsonPropertyDescription(
+      "Parameters changed in the configuration that this instance applies only when it restarts"
+          + " (pg_settings.pending_restart).")
+  private List<String> pendingRestart;
 
   public String getRejoin() {
     return rejoin;
@@ -95,5 +101,13 @@ public class InstanceStatus {
 
   public void setLagBytes(Long lagBytes) {
     this.lagBytes = lagBytes;
+  }
+
+  public List<String> getPendingRestart() {
+    return pendingRestart;
+  }
+
+  public void setPendingRestart(List<String> pendingRestart) {
+    this.pendingRestart = pendingRestart;
   }
 }

@@ -36,6 +36,11 @@ public class PostgresShardSpec extends ShardTemplateSpec {
           + " base backup now.")
   private String backupRequest;
 
+  @JsonPropertyDescription(
+      "The latest restart request: the ShardedCluster's pgshard.io/restart annotation. It is"
+          + " part of the instances' pod template, so a new value rolls every instance.")
+  private String restartRequest;
+
   public String getClusterName() {
     return clusterName;
   }
@@ -74,5 +79,13 @@ public class PostgresShardSpec extends ShardTemplateSpec {
 
   public void setSecrets(SecretNames secrets) {
     this.secrets = secrets;
+  }
+
+  public String getRestartRequest() {
+    return restartRequest;
+  }
+
+  public void setRestartRequest(String restartRequest) {
+    this.restartRequest = restartRequest;
   }
 }

@@ -61,6 +61,10 @@ public class PostgresShardStatus {
       "Base backups (with spec.backup): the last completed, failed and running.")
   private ShardBackupStatus backup;
 
+  @JsonPropertyDescription(
+      "Rolling restarts: the revision every instance should run, how many do, and the phase.")
+  private ShardRolloutStatus rollout;
+
   @JsonPropertyDescription("Ready, Progressing, Degraded, PoolerReady and failover conditions.")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -178,6 +182,14 @@ public class PostgresShardStatus {
 
   public ShardBackupStatus getBackup() {
     return backup;
+  }
+
+  public ShardRolloutStatus getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(ShardRolloutStatus rollout) {
+    this.rollout = rollout;
   }
 
   public void setBackup(ShardBackupStatus backup) {

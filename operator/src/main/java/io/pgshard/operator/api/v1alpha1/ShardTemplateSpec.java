@@ -58,6 +58,10 @@ public class ShardTemplateSpec {
   @JsonPropertyDescription("PodDisruptionBudget settings.")
   private DisruptionBudgetSpec podDisruptionBudget = new DisruptionBudgetSpec();
 
+  @JsonPropertyDescription(
+      "Rolling restarts that bring changes needing a restart to the running instances.")
+  private RolloutSpec rollout = new RolloutSpec();
+
   public int getReplicas() {
     return replicas;
   }
@@ -136,6 +140,14 @@ public class ShardTemplateSpec {
 
   public void setPodDisruptionBudget(DisruptionBudgetSpec podDisruptionBudget) {
     this.podDisruptionBudget = podDisruptionBudget;
+  }
+
+  public RolloutSpec getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutSpec rollout) {
+    this.rollout = rollout;
   }
 
   public BootstrapSpec getBootstrap() {
