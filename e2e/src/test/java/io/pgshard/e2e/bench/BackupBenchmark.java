@@ -154,7 +154,7 @@ class BackupBenchmark {
               Locale.ROOT,
               "pgshard backup benchmark on %s: %d shards of 2 instances (PostgreSQL 15), %.0f MB of"
                   + " databases in all, Barman Cloud 3.4 (gzip) to s3rver 3.7.1 on this machine;"
-                  + " pg_basebackup (tar, uncompressed, local disk) from the same standbys, all"
+                  + " pg_basebackup (tar with its WAL, uncompressed, local disk) from the same standbys, all"
                   + " shards at once as the operator does%n%n",
               environment(level),
               shards,
@@ -281,14 +281,22 @@ class BackupBenchmark {
                               "-D",
                               target.toString(),
                               "-Ft",
+                              // WAL in the backup, as by default: with -X none a standby's
+                              // backup waits until its last segment is archived, which on a quiet
+                              // primary may take forever (the operator switches WAL for that)
                               "-X",
-                              "none",
+                              "fetch",
                               "-c",
                               "fast")
                           .redirectErrorStream(true)
                           .redirectOutput(dir.resolve(name + ".log").toFile());
                   pb.environment().put("PGPASSWORD", replication.get("password"));
-                  return pb.start().waitFor();
+                  Process p = pb.start();
+                  if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    return -1;
+                  }
+                  return p.exitValue();
                 }));
       }
       for (Future<Integer> f : runs) {

@@ -155,7 +155,7 @@ public final class RolloutStep {
                   probed == null ? Optional.empty() : probed.instance(pod);
               boolean terminating =
                   p.getMetadata().getDeletionTimestamp() != null
-                      || p.getMetadata().getUid().equals(evictedUid);
+                      || (evictedUid != null && evictedUid.equals(p.getMetadata().getUid()));
               return new RolloutPlan.Member(
                   pod,
                   ResourceNames.ordinalOf(name, pod),
