@@ -80,7 +80,8 @@ fetch an object by name on a conflict, a path the mock API server cannot exercis
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch"]
+  # delete: a storage growth replaces the StatefulSet with orphan propagation (pods keep running)
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
@@ -101,5 +102,6 @@ fetch an object by name on a conflict, a path the mock API server cannot exercis
   verbs: ["list"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["deletecollection"]
+  # get, patch: a storage growth raises each data claim's request
+  verbs: ["get", "patch", "deletecollection"]
 {{- end -}}

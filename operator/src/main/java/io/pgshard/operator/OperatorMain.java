@@ -28,6 +28,7 @@ import io.pgshard.operator.reconciler.PostgresShardReconciler;
 import io.pgshard.operator.reconciler.RestorePointStep;
 import io.pgshard.operator.reconciler.RolloutStep;
 import io.pgshard.operator.reconciler.ShardedClusterReconciler;
+import io.pgshard.operator.reconciler.StorageStep;
 import io.pgshard.operator.status.ClusterStatusUpdater;
 import io.pgshard.operator.status.ShardStatusUpdater;
 import java.io.IOException;
@@ -163,7 +164,8 @@ public final class OperatorMain implements AutoCloseable {
             backupStep(events),
             config.instanceMonitor()
                 ? Optional.of(new RolloutStep(client, events, clock))
-                : Optional.empty()),
+                : Optional.empty(),
+            new StorageStep(client, events)),
         this::namespaces);
     http =
         new HttpEndpoints(

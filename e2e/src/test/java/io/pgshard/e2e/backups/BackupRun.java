@@ -132,27 +132,7 @@ public final class BackupRun implements AutoCloseable {
 
   /** A ShardedCluster with backups on; {@code bootstrap} (YAML under spec) may be null. */
   static String cluster(String name, int shards, int replicas, String endpoint, String bootstrap) {
-    return "apiVersion: pgshard.io/v1alpha1\n"
-        + "kind: ShardedCluster\n"
-        + "metadata:\n"
-        + "  name: "
-        + name
-        + "\n"
-        + "spec:\n"
-        + "  shards: "
-        + shards
-        + "\n"
-        + "  replicas: "
-        + replicas
-        + "\n"
-        + "  postgres:\n"
-        + "    image: "
-        + IMAGE
-        + "\n"
-        + "    storage:\n"
-        + "      size: 1Gi\n"
-        + "  pooler:\n"
-        + "    enabled: true\n"
+    return ClusterView.manifest(name, shards, replicas, IMAGE, "")
         + (bootstrap == null ? "" : bootstrap)
         + "  backup:\n"
         + storage(endpoint, "    ")

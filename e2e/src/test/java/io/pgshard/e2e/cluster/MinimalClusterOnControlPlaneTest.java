@@ -62,7 +62,23 @@ class MinimalClusterOnControlPlaneTest extends MinimalClusterScenarios {
                   "a clean stop hands the Lease over (LeaseRelease), and JOSDK refuses to start without it"),
               Map.entry(
                   "create secrets",
-                  "only when the user did not create the cluster's Secrets beforehand")));
+                  "only when the user did not create the cluster's Secrets beforehand"),
+              Map.entry(
+                  "get persistentvolumeclaims",
+                  "a storage growth reads each data claim; no run here raises storage.size"
+                      + " (RollingRestartOnControlPlaneTest does)"),
+              Map.entry(
+                  "patch persistentvolumeclaims",
+                  "a storage growth raises each data claim's request; no run here raises"
+                      + " storage.size (RollingRestartOnControlPlaneTest does)"),
+              Map.entry(
+                  "delete apps/statefulsets",
+                  "a storage growth replaces the StatefulSet (orphan propagation); no run here"
+                      + " raises storage.size (RollingRestartOnControlPlaneTest does)"),
+              Map.entry(
+                  "create pods/eviction",
+                  "a rolling restart evicts one instance at a time; these scenarios change nothing"
+                      + " that needs a restart (RollingRestartOnControlPlaneTest does)")));
 
   @RegisterExtension final OnControlPlane on = new OnControlPlane();
   private ControlPlaneCluster cluster;

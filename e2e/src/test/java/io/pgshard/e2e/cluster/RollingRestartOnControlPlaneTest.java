@@ -36,10 +36,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Rolling restarts on the real control plane (real StatefulSet revisions, PodDisruptionBudgets,
  * evictions and Terminating pods) with the chart's operator: a 2-shard cluster with 2 standbys per
  * shard rolls, under a client writing through every shard's pooler, for a restart annotation, for a
- * parameter that needs a restart, for a minor image upgrade, and for {@code kubectl rollout
- * restart} of one shard's StatefulSet: standbys first, one instance down at a time, then a
- * switchover, no acknowledged write lost and no client error. A parameter that needs no restart
- * only reloads, and a major-version image change is refused and restarts nothing.
+ * parameter that needs a restart (first seen, paused) with a minor image upgrade, and for {@code
+ * kubectl rollout restart} of one shard's StatefulSet: standbys first, one instance down at a time,
+ * then a switchover, no acknowledged write lost and no client error. A parameter that needs no
+ * restart only reloads, and a major-version image change is refused and restarts nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -151,21 +151,55 @@ class RollingRestartOnControlPlaneTest {
 
   @Test
   @Order(3)
-  void aParameterThatNeedsARestartRollsEveryInstanceThatReportsIt() throws Exception {
+  void aPausedRolloutShowsPendingParametersThenOneRollAppliesThemAndAMinorImageUpgrade() {
+    Map<String, Set<String>> before = run.uids();
+    run.view()
+        .edit(
+            c -> {
+              c.getSpec().getRollout().setPaused(true);
+              c.getSpec().getPostgres().getParameters().put("shared_buffers", "24MB");
+              return c;
+            });
+    // every instance reports the parameter it applies only at a restart; paused, nothing restarts
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              for (PostgresShard shard : run.view().shards()) {
+                assertThat(shard.getStatus().getInstances())
+                    .hasSize(REPLICAS + 1)
+                    .allSatisfy(
+                        i -> assertThat(i.getPendingRestart()).containsExactly("shared_buffers"));
+                assertThat(shard.getStatus().getRollout().getPhase()).isEqualTo("Paused");
+                assertThat(shard.getStatus().getRollout().getPending()).hasSize(REPLICAS + 1);
+              }
+            });
+    assertThat(run.uids()).as("a paused rollout restarts nothing").isEqualTo(before);
+
     RollingRun.Outcome outcome =
         run.roll(
             () ->
                 run.view()
                     .edit(
                         c -> {
-                          c.getSpec().getPostgres().getParameters().put("shared_buffers", "24MB");
+                          c.getSpec().getRollout().setPaused(false);
                           c.getSpec().getRollout().setMaxShardsInParallel(2);
+                          c.getSpec().getPostgres().setImage("postgres:15.6");
                           return c;
                         }));
-    System.out.println("shared_buffers: " + outcome.summary());
+    System.out.println("shared_buffers and image: " + outcome.summary());
 
     assertSafe(outcome, INSTANCES);
     awaitSettingEverywhere("shared_buffers", "24MB");
+    for (int i = 0; i < SHARDS; i++) {
+      String shard = ResourceNames.shard(NAME, i);
+      assertThat(statefulSetImage(shard)).isEqualTo("postgres:15.6");
+      for (var pod : run.view().pods(shard)) {
+        assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("postgres:15.6");
+      }
+    }
     for (PostgresShard shard : run.view().shards()) {
       assertThat(shard.getStatus().getInstances())
           .allSatisfy(i -> assertThat(i.getPendingRestart()).isNull());
@@ -174,38 +208,6 @@ class RollingRestartOnControlPlaneTest {
 
   @Test
   @Order(4)
-  void aMinorImageUpgradeRolls() {
-    RollingRun.Outcome outcome =
-        run.roll(
-            () ->
-                run.view()
-                    .edit(
-                        c -> {
-                          c.getSpec().getPostgres().setImage("postgres:15.6");
-                          return c;
-                        }));
-    System.out.println("image: " + outcome.summary());
-
-    assertSafe(outcome, INSTANCES);
-    for (int i = 0; i < SHARDS; i++) {
-      String shard = ResourceNames.shard(NAME, i);
-      assertThat(
-              statefulSet(shard)
-                  .getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .getImage())
-          .isEqualTo("postgres:15.6");
-      for (var pod : run.view().pods(shard)) {
-        assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("postgres:15.6");
-      }
-    }
-  }
-
-  @Test
-  @Order(5)
   void kubectlRolloutRestartOfOneStatefulSetRollsThatShardOnly() {
     String shard0 = ResourceNames.shard(NAME, 0);
     String shard1 = ResourceNames.shard(NAME, 1);
@@ -228,7 +230,7 @@ class RollingRestartOnControlPlaneTest {
   }
 
   @Test
-  @Order(6)
+  @Order(5)
   void aMajorVersionChangeIsRefusedAndRestartsNothing() throws Exception {
     Map<String, Set<String>> before = run.uids();
     run.view()
@@ -258,14 +260,7 @@ class RollingRestartOnControlPlaneTest {
         .isNotEmpty();
     for (int i = 0; i < SHARDS; i++) {
       String shard = ResourceNames.shard(NAME, i);
-      assertThat(
-              statefulSet(shard)
-                  .getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .getImage())
+      assertThat(statefulSetImage(shard))
           .as("the StatefulSet keeps the running image")
           .isEqualTo("postgres:15.6");
     }
@@ -282,6 +277,115 @@ class RollingRestartOnControlPlaneTest {
     assertThat(run.uids()).as("going back restarts nothing either").isEqualTo(before);
   }
 
+  @Test
+  @Order(6)
+  void raisingStorageGrowsEveryClaimInPlaceAndRestartsNothing() throws Exception {
+    Map<String, Set<String>> before = run.uids();
+    Map<String, String> statefulSetUids = new HashMap<>();
+    for (int i = 0; i < SHARDS; i++) {
+      String shard = ResourceNames.shard(NAME, i);
+      statefulSetUids.put(shard, statefulSet(shard).getMetadata().getUid());
+    }
+    run.view()
+        .edit(
+            c -> {
+              c.getSpec().getPostgres().getStorage().setSize("2Gi");
+              return c;
+            });
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              for (PostgresShard shard : run.view().shards()) {
+                var storage = shard.getStatus().getStorage();
+                assertThat(storage.getPhase()).isEqualTo("Grown");
+                assertThat(storage.getRequested()).isEqualTo("2Gi");
+                assertThat(storage.getClaims()).hasSize(REPLICAS + 1);
+                assertThat(storage.getClaims())
+                    .allSatisfy(c -> assertThat(c.getCapacity()).isEqualTo("2Gi"));
+                StatefulSet sts = statefulSet(shard.getMetadata().getName());
+                assertThat(sts.getMetadata().getUid())
+                    .as("the StatefulSet was created again")
+                    .isNotEqualTo(statefulSetUids.get(shard.getMetadata().getName()));
+                assertThat(
+                        sts.getSpec()
+                            .getVolumeClaimTemplates()
+                            .get(0)
+                            .getSpec()
+                            .getResources()
+                            .getRequests()
+                            .get("storage")
+                            .toString())
+                    .isEqualTo("2Gi");
+              }
+            });
+    run.view().awaitReady(SHARDS, RollingRun.CONVERGE);
+    assertThat(
+            statefulSet(ResourceNames.shard(NAME, 0))
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations())
+        .as(
+            "kubectl's restart annotation carried to the new StatefulSet (else shard 0 rolls again)")
+        .containsKey("kubectl.kubernetes.io/restartedAt");
+    // a few probe rounds later: nothing was evicted either
+    Thread.sleep(3000);
+    assertThat(run.uids()).as("no instance restarted").isEqualTo(before);
+    for (PostgresShard shard : run.view().shards()) {
+      assertThat(shard.getStatus().getRollout().getPhase()).isEqualTo("UpToDate");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void loweringStorageIsRefusedAndChangesNothing() throws Exception {
+    Map<String, Set<String>> before = run.uids();
+    run.view()
+        .edit(
+            c -> {
+              c.getSpec().getPostgres().getStorage().setSize("1Gi");
+              return c;
+            });
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              for (PostgresShard shard : run.view().shards()) {
+                Condition ready =
+                    Conditions.find(shard.getStatus().getConditions(), Conditions.READY).get();
+                assertThat(ready.getReason()).isEqualTo("StorageShrinkRefused");
+                assertThat(ready.getMessage())
+                    .contains("spec.postgres.storage.size", "cannot shrink");
+              }
+            });
+    for (int i = 0; i < SHARDS; i++) {
+      String shard = ResourceNames.shard(NAME, i);
+      assertThat(
+              statefulSet(shard)
+                  .getSpec()
+                  .getVolumeClaimTemplates()
+                  .get(0)
+                  .getSpec()
+                  .getResources()
+                  .getRequests()
+                  .get("storage")
+                  .toString())
+          .isEqualTo("2Gi");
+    }
+    run.view()
+        .edit(
+            c -> {
+              c.getSpec().getPostgres().getStorage().setSize("2Gi");
+              return c;
+            });
+    run.view().awaitReady(SHARDS, RollingRun.CONVERGE);
+    assertThat(run.uids()).isEqualTo(before);
+  }
+
   private static void assertSafe(RollingRun.Outcome outcome, int restarted) {
     assertThat(outcome.lostAcknowledged()).as("acknowledged writes lost").isZero();
     assertThat(outcome.clientErrors()).as("client errors").isEmpty();
@@ -289,6 +393,10 @@ class RollingRestartOnControlPlaneTest {
     assertThat(outcome.mostDownInAShard())
         .as("instances of one shard down at once")
         .isLessThanOrEqualTo(1);
+  }
+
+  private String statefulSetImage(String shard) {
+    return statefulSet(shard).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
   }
 
   private StatefulSet statefulSet(String shard) {

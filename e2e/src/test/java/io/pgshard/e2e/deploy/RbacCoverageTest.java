@@ -44,6 +44,18 @@ class RbacCoverageTest {
               Map.entry("patch pods", FAILOVER),
               Map.entry("delete pods", FAILOVER),
               Map.entry(
+                  "get persistentvolumeclaims",
+                  "a storage growth reads each data claim; no run here raises storage.size"
+                      + " (RollingRestartOnControlPlaneTest does)"),
+              Map.entry(
+                  "patch persistentvolumeclaims",
+                  "a storage growth raises each data claim's request; no run here raises"
+                      + " storage.size (RollingRestartOnControlPlaneTest does)"),
+              Map.entry(
+                  "delete apps/statefulsets",
+                  "a storage growth replaces the StatefulSet (orphan propagation); no run here"
+                      + " raises storage.size (RollingRestartOnControlPlaneTest does)"),
+              Map.entry(
                   "create pods/eviction",
                   "a rolling restart evicts one instance at a time; the mock's pods have no"
                       + " StatefulSet revisions and no PostgreSQL, so no rollout runs here (the"

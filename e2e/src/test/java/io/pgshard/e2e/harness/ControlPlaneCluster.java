@@ -165,6 +165,7 @@ public final class ControlPlaneCluster implements Harness, AutoCloseable {
     kubelet = new ProcessKubelet(admin, root, loopback, dns, log, NodeAgent.NODE);
     parts.add(kubelet);
     parts.add(new VolumeProvisioner(admin, kubelet.claimsDir()));
+    VolumeProvisioner.createExpandableClass(admin);
     Thread proxyLoop = new Thread(this::syncProxies, "harness-service-proxies");
     proxyLoop.setDaemon(true);
     proxyLoop.start();

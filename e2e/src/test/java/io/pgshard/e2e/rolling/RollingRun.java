@@ -77,29 +77,14 @@ public final class RollingRun implements AutoCloseable {
   }
 
   static String manifest(String name, int shards, int replicas, int maxShardsInParallel) {
-    return "apiVersion: pgshard.io/v1alpha1\n"
-        + "kind: ShardedCluster\n"
-        + "metadata:\n"
-        + "  name: "
-        + name
-        + "\n"
-        + "spec:\n"
-        + "  shards: "
-        + shards
-        + "\n"
-        + "  replicas: "
-        + replicas
-        + "\n"
-        + "  postgres:\n"
-        + "    image: "
-        + IMAGE
-        + "\n"
-        + "    storage:\n"
-        + "      size: 1Gi\n"
-        + "    parameters:\n"
-        + "      shared_buffers: 16MB\n"
-        + "  pooler:\n"
-        + "    enabled: true\n"
+    return ClusterView.manifest(
+            name,
+            shards,
+            replicas,
+            IMAGE,
+            "      storageClassName: expandable\n"
+                + "    parameters:\n"
+                + "      shared_buffers: 16MB\n")
         + "  rollout:\n"
         + "    maxShardsInParallel: "
         + maxShardsInParallel

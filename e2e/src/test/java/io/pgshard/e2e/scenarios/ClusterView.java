@@ -40,6 +40,37 @@ public final class ClusterView {
     this.name = name;
   }
 
+  /**
+   * A ShardedCluster manifest up to its pooler (on): {@code shards} shards of {@code replicas}
+   * standbys, {@code image}, 1Gi claims, and {@code postgresExtra} (YAML under spec.postgres, may
+   * be empty). Callers append the rest of the spec.
+   */
+  public static String manifest(
+      String name, int shards, int replicas, String image, String postgresExtra) {
+    return "apiVersion: pgshard.io/v1alpha1\n"
+        + "kind: ShardedCluster\n"
+        + "metadata:\n"
+        + "  name: "
+        + name
+        + "\n"
+        + "spec:\n"
+        + "  shards: "
+        + shards
+        + "\n"
+        + "  replicas: "
+        + replicas
+        + "\n"
+        + "  postgres:\n"
+        + "    image: "
+        + image
+        + "\n"
+        + "    storage:\n"
+        + "      size: 1Gi\n"
+        + postgresExtra
+        + "  pooler:\n"
+        + "    enabled: true\n";
+  }
+
   public String namespace() {
     return namespace;
   }

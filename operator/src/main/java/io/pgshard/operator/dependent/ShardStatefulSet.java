@@ -22,7 +22,7 @@ public class ShardStatefulSet extends CRUDKubernetesDependentResource<StatefulSe
   @Override
   protected StatefulSet desired(PostgresShard shard, Context<PostgresShard> context) {
     StatefulSet desired = ShardStatefulSetModel.desired(shard, Capabilities.of(context));
-    HeldImage.apply(context, desired);
+    StatefulSetHolds.apply(context, desired);
     return desired;
   }
 }

@@ -1,34 +1,53 @@
 package io.pgshard.operator.dependent;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
+import io.pgshard.operator.model.ResourceNames;
 import io.pgshard.operator.model.ShardStatefulSetModel;
 import java.util.Optional;
 
 /**
- * An image the StatefulSet keeps although the spec names another (a major-version change, which
- * cannot roll out): the reconciler puts it into the workflow context, the StatefulSet's desired
- * state uses it for the PostgreSQL container, and every other change still applies.
+ * Fields the StatefulSet keeps although the spec names other values: an image of another major
+ * version (which cannot roll out), and the claim size while a growth is under way or a shrink was
+ * refused (claim templates are immutable). The reconciler puts them into the workflow context
+ * before the workflow runs (the context is new each reconcile); the StatefulSet's desired state
+ * uses them, and every other change still applies.
  */
-public final class HeldImage {
+public final class StatefulSetHolds {
 
-  private static final String KEY = HeldImage.class.getName();
+  private static final String IMAGE = StatefulSetHolds.class.getName() + ".image";
+  private static final String CLAIM_SIZE = StatefulSetHolds.class.getName() + ".claimSize";
 
-  private HeldImage() {}
+  private StatefulSetHolds() {}
 
-  /** Before the workflow runs: the image to keep, if any (the context is new each reconcile). */
-  public static void put(Context<PostgresShard> context, Optional<String> image) {
-    image.ifPresent(i -> context.managedWorkflowAndDependentResourceContext().put(KEY, i));
+  public static void image(Context<PostgresShard> context, Optional<String> image) {
+    image.ifPresent(i -> context.managedWorkflowAndDependentResourceContext().put(IMAGE, i));
+  }
+
+  public static void claimSize(Context<PostgresShard> context, Optional<String> size) {
+    size.ifPresent(s -> context.managedWorkflowAndDependentResourceContext().put(CLAIM_SIZE, s));
   }
 
   static void apply(Context<PostgresShard> context, StatefulSet desired) {
-    Optional<String> image =
-        context.managedWorkflowAndDependentResourceContext().get(KEY, String.class);
-    image.ifPresent(
-        held ->
-            desired.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(c -> ShardStatefulSetModel.POSTGRES_CONTAINER.equals(c.getName()))
-                .forEach(c -> c.setImage(held)));
+    var held = context.managedWorkflowAndDependentResourceContext();
+    held.get(IMAGE, String.class)
+        .ifPresent(
+            image ->
+                desired.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .filter(c -> ShardStatefulSetModel.POSTGRES_CONTAINER.equals(c.getName()))
+                    .forEach(c -> c.setImage(image)));
+    held.get(CLAIM_SIZE, String.class)
+        .ifPresent(
+            size ->
+                desired.getSpec().getVolumeClaimTemplates().stream()
+                    .filter(c -> ResourceNames.DATA_VOLUME.equals(c.getMetadata().getName()))
+                    .forEach(
+                        c ->
+                            c.getSpec()
+                                .getResources()
+                                .getRequests()
+                                .put("storage", new Quantity(size))));
   }
 }

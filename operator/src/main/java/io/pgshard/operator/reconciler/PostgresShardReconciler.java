@@ -24,7 +24,6 @@ import io.pgshard.operator.config.ServerCapabilities;
 import io.pgshard.operator.dependent.Capabilities;
 import io.pgshard.operator.dependent.DisruptionBudgetEnabled;
 import io.pgshard.operator.dependent.DisruptionBudgetServed;
-import io.pgshard.operator.dependent.HeldImage;
 import io.pgshard.operator.dependent.PodsService;
 import io.pgshard.operator.dependent.PoolerConfigMap;
 import io.pgshard.operator.dependent.PoolerDeployment;
@@ -37,6 +36,7 @@ import io.pgshard.operator.dependent.ShardPodDisruptionBudget;
 import io.pgshard.operator.dependent.ShardPodDisruptionBudgetV1beta1;
 import io.pgshard.operator.dependent.ShardStateConfigMap;
 import io.pgshard.operator.dependent.ShardStatefulSet;
+import io.pgshard.operator.dependent.StatefulSetHolds;
 import io.pgshard.operator.failover.FailoverDecision;
 import io.pgshard.operator.kube.KubernetesEvents;
 import io.pgshard.operator.model.ImageVersions;
@@ -131,6 +131,9 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresShardReconciler.class);
   private static final long PROMOTED_RECHECK_MILLIS = 200;
 
+  /** How soon a storage growth is looked at again. */
+  private static final Duration STORAGE_FOLLOW_UP = Duration.ofSeconds(2);
+
   /** How soon objects the API server refused are tried again. */
   private static final Duration OBJECTS_RETRY = Duration.ofSeconds(10);
 
@@ -150,6 +153,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
   private final Optional<MaintenanceStep> maintenanceStep;
   private final Optional<BackupStep> backupStep;
   private final Optional<RolloutStep> rolloutStep;
+  private final StorageStep storageStep;
 
   /**
    * {@code failover}, {@code maintenanceStep} (schema and partitions), {@code backupStep} and
@@ -163,7 +167,8 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       Optional<FailoverStep> failover,
       Optional<MaintenanceStep> maintenanceStep,
       Optional<BackupStep> backupStep,
-      Optional<RolloutStep> rolloutStep) {
+      Optional<RolloutStep> rolloutStep,
+      StorageStep storageStep) {
     this.server = server;
     this.statusUpdater = statusUpdater;
     this.reports = new ShardReports(events);
@@ -171,6 +176,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
     this.maintenanceStep = maintenanceStep;
     this.backupStep = backupStep;
     this.rolloutStep = rolloutStep;
+    this.storageStep = storageStep;
   }
 
   /**
@@ -259,11 +265,16 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       String wantedImage = shard.getSpec().getPostgres().getImage();
       Optional<SpecProblem> majorChange =
           running.flatMap(r -> ImageVersions.majorChange(r, wantedImage));
+      StorageStep.Prepared storage = StorageStep.Prepared.none();
       if (problems.isEmpty()) {
         Capabilities.put(context, server);
-        HeldImage.put(context, majorChange.isPresent() ? running : Optional.empty());
+        StatefulSetHolds.image(context, majorChange.isPresent() ? running : Optional.empty());
         try {
-          context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+          storage = storageStep.prepare(shard, context.getSecondaryResource(StatefulSet.class));
+          StatefulSetHolds.claimSize(context, storage.heldSize());
+          if (!storage.replacing()) {
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+          }
         } catch (RuntimeException e) {
           if (ShardReports.interrupted(e)) {
             throw e; // the operator is stopping
@@ -284,6 +295,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       if (backupStep.isPresent() && problems.isEmpty()) {
         backupCheck = backupStep.get().run(shard, pods(shard, context), status);
       }
+      boolean storageGrowing = problems.isEmpty() && storageStep.report(shard, status, storage);
       Optional<Duration> rolloutCheck = Optional.empty();
       if (rolloutStep.isPresent() && problems.isEmpty()) {
         rolloutCheck =
@@ -295,7 +307,10 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
                     context.getSecondaryResource(StatefulSet.class),
                     probed.map(ProbeLoops.Snapshot::shard).orElse(null),
                     status,
-                    context.getPrimaryCache().list(shard.getMetadata().getNamespace()).toList());
+                    context.getPrimaryCache().list(shard.getMetadata().getNamespace()).toList(),
+                    storage.replacing() || storageStep.replacing(shard)
+                        ? "the StatefulSet is replaced for a storage growth"
+                        : null);
       }
       reports.rejoins(shard, shard.getStatus(), status);
       if (problems.isEmpty()) {
@@ -303,6 +318,8 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       if (objectsError != null) {
         reports.objectsNotApplied(shard, status, objectsError);
+      } else if (storage.reason() != null) {
+        reports.notReady(shard, status, storage.reason(), storage.problem());
       } else if (majorChange.isPresent() && problems.isEmpty()) {
         reports.notReady(
             shard, status, Reasons.MAJOR_UPGRADE_UNSUPPORTED, majorChange.get().toString());
@@ -310,6 +327,10 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       UpdateControl<PostgresShard> control = updateStatus(shard, context, status, problems);
       if (objectsError != null) {
         return control.rescheduleAfter(OBJECTS_RETRY.toMillis());
+      }
+      if (storage.replacing() || storageGrowing) {
+        // a StatefulSet to create again, or claims still growing
+        return control.rescheduleAfter(STORAGE_FOLLOW_UP.toMillis());
       }
       if (decision != null && FailoverStep.FENCE_PENDING.equals(decision.reason())) {
         return control.rescheduleAfter(PROMOTED_RECHECK_MILLIS);

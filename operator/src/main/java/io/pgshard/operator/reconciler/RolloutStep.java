@@ -65,6 +65,9 @@ public final class RolloutStep {
    */
   private final Map<String, Map<String, Instant>> begun = new HashMap<>();
 
+  /** The phase each shard's last run recorded (its status may reach the cache later). */
+  private final Map<ResourceID, RolloutPhase> phases = new ConcurrentHashMap<>();
+
   /** The uid of the pod each shard evicted last: not restarted again while the cache lags. */
   private final Map<ResourceID, String> evicted = new ConcurrentHashMap<>();
 
@@ -76,7 +79,8 @@ public final class RolloutStep {
 
   /**
    * Brings {@code status.rollout} up to date and takes the next step when one is due; returns when
-   * to look again.
+   * to look again. {@code elsewhereBusy}: other work that no restart may cross (a StatefulSet being
+   * replaced for a storage growth), or null.
    */
   Optional<Duration> run(
       PostgresShard shard,
@@ -84,19 +88,32 @@ public final class RolloutStep {
       Optional<StatefulSet> statefulSet,
       ObservedShard probed,
       PostgresShardStatus status,
-      Collection<PostgresShard> cachedShards) {
+      Collection<PostgresShard> cachedShards,
+      String elsewhereBusy) {
     ResourceID id = ResourceID.fromResource(shard);
     ShardRolloutStatus previous = shard.getStatus() == null ? null : shard.getStatus().getRollout();
-    RolloutPhase previousPhase = previous == null ? null : RolloutPhase.of(previous.getPhase());
+    // the phase this operator recorded last wins over a status the cache shows late (or whose write
+    // met a conflict): a rollout in progress must not look like one that has not begun
+    RolloutPhase recorded = previous == null ? null : RolloutPhase.of(previous.getPhase());
+    RolloutPhase remembered = phases.get(id);
+    RolloutPhase previousPhase =
+        remembered != null && remembered.rolling() && (recorded == null || !recorded.rolling())
+            ? remembered
+            : recorded;
     boolean inProgress = previousPhase != null && previousPhase.rolling();
+    // when a rollout that begins now began: its recorded start (after an operator restart) or now
+    Instant startIfNew =
+        recorded != null && recorded.rolling() && previous.getStartedAt() != null
+            ? Instant.parse(previous.getStartedAt())
+            : clock.instant();
     RolloutPlan.Shard snapshot =
         new RolloutPlan.Shard(
             targetRevision(statefulSet),
             shard.getSpec().getReplicas() + 1,
             members(shard, id, pods, probed),
             shard.getSpec().getRollout().isPaused(),
-            turn(shard, cachedShards, inProgress),
-            busy(shard, status, probed),
+            turn(shard, cachedShards, inProgress, startIfNew),
+            elsewhereBusy != null ? elsewhereBusy : busy(shard, status, probed),
             status.getBackup() == null || status.getBackup().getRunning() == null
                 ? null
                 : status.getBackup().getRunning().getInstance(),
@@ -109,13 +126,15 @@ public final class RolloutStep {
     } else if (step instanceof RolloutPlan.Switchover switchover) {
       message = askSwitchover(shard, switchover).orElse(message);
     }
-    Instant began = null;
+    // the start this operator holds, kept for the completion's count after end() lets it go
+    Instant began = begunAt(shard);
     if (step.phase().rolling()) {
-      began = begin(shard);
+      began = begin(shard, startIfNew);
     } else {
       end(shard);
       evicted.remove(id);
     }
+    phases.put(id, step.phase());
     record(shard, pods, status, previous, snapshot, plan, step.phase(), message, began);
     if (step.phase().rolling()) {
       return Optional.of(WHILE_ROLLING);
@@ -127,6 +146,7 @@ public final class RolloutStep {
   synchronized void forget(PostgresShard shard) {
     end(shard);
     evicted.remove(ResourceID.fromResource(shard));
+    phases.remove(ResourceID.fromResource(shard));
   }
 
   private static String targetRevision(Optional<StatefulSet> statefulSet) {
@@ -190,7 +210,10 @@ public final class RolloutStep {
   }
 
   private synchronized boolean turn(
-      PostgresShard shard, Collection<PostgresShard> cachedShards, boolean inProgress) {
+      PostgresShard shard,
+      Collection<PostgresShard> cachedShards,
+      boolean inProgress,
+      Instant startIfNew) {
     String me = shard.getMetadata().getName();
     Set<String> holding = new HashSet<>(begun.getOrDefault(clusterKey(shard), Map.of()).keySet());
     for (PostgresShard other : cachedShards) {
@@ -210,18 +233,20 @@ public final class RolloutStep {
     if (granted) {
       // reserved at once: a shard deciding at the same moment sees it (released by end() when this
       // reconcile restarts nothing)
-      begun
-          .computeIfAbsent(clusterKey(shard), k -> new HashMap<>())
-          .putIfAbsent(me, clock.instant());
+      begun.computeIfAbsent(clusterKey(shard), k -> new HashMap<>()).putIfAbsent(me, startIfNew);
     }
     return granted;
   }
 
   /** Holds the shard's turn (reserved by {@link #turn}); returns when its rollout began. */
-  private synchronized Instant begin(PostgresShard shard) {
+  private synchronized Instant begin(PostgresShard shard, Instant startIfNew) {
     return begun
         .computeIfAbsent(clusterKey(shard), k -> new HashMap<>())
-        .computeIfAbsent(shard.getMetadata().getName(), k -> clock.instant());
+        .computeIfAbsent(shard.getMetadata().getName(), k -> startIfNew);
+  }
+
+  private synchronized Instant begunAt(PostgresShard shard) {
+    return begun.getOrDefault(clusterKey(shard), Map.of()).get(shard.getMetadata().getName());
   }
 
   private synchronized void end(PostgresShard shard) {
@@ -314,8 +339,10 @@ public final class RolloutStep {
     next.setPhase(phase.value());
     next.setMessage(message);
     next.setPending(plan.pending());
-    if (phase.rolling() && !wasRolling) {
+    if (began != null && (phase.rolling() || wasRolling)) {
       next.setStartedAt(began.toString());
+    }
+    if (phase.rolling() && !wasRolling) {
       events.normal(shard, "RolloutStarted", String.join("; ", plan.pending()));
     }
     if (phase.rolling() || wasRolling) {

@@ -22,6 +22,7 @@ public final class Reasons {
   public static final String HASH_RANGES_CHANGED = "HashRangesChanged";
   public static final String OBJECTS_NOT_APPLIED = "ObjectsNotApplied";
   public static final String MAJOR_UPGRADE_UNSUPPORTED = "MajorUpgradeUnsupported";
+  public static final String STORAGE_SHRINK_REFUSED = "StorageShrinkRefused";
 
   private Reasons() {}
 }

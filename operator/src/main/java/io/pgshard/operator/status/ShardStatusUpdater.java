@@ -41,6 +41,8 @@ public final class ShardStatusUpdater {
     next.setLastFailover(prev.getLastFailover());
     next.setLastPrimary(lastPrimary(prev.getLastPrimary(), seen.probed()));
     next.setBackup(prev.getBackup());
+    next.setRollout(prev.getRollout());
+    next.setStorage(prev.getStorage());
     next.setPartitions(
         seen.partitionTables() == 0
             ? List.of()

@@ -67,13 +67,13 @@ class RolloutStepTest {
     List<PostgresShard> cacheWithoutStatus = List.of(a, b);
 
     PostgresShardStatus aStatus = status();
-    step.run(a, pods(a, OLD), sts(), probed(a), aStatus, cacheWithoutStatus);
+    step.run(a, pods(a, OLD), sts(), probed(a), aStatus, cacheWithoutStatus, null);
     assertThat(aStatus.getRollout().getPhase()).isEqualTo("RestartingStandby");
     assertThat(aStatus.getRollout().getMessage()).contains("c-shard-0-1");
 
     // b decides on a cache that does not show a's rollout yet
     PostgresShardStatus bStatus = status();
-    step.run(b, pods(b, OLD), sts(), probed(b), bStatus, cacheWithoutStatus);
+    step.run(b, pods(b, OLD), sts(), probed(b), bStatus, cacheWithoutStatus, null);
     assertThat(bStatus.getRollout().getPhase()).isEqualTo("Waiting");
     assertThat(bStatus.getRollout().getMessage()).contains("maxShardsInParallel");
     assertThat(bStatus.getRollout().getPending()).hasSize(2);
@@ -83,14 +83,14 @@ class RolloutStepTest {
     // a is done: every pod runs the new revision
     a.setStatus(aStatus);
     PostgresShardStatus aDone = status();
-    step.run(a, pods(a, NEW), sts(), probed(a), aDone, List.of(a, b));
+    step.run(a, pods(a, NEW), sts(), probed(a), aDone, List.of(a, b), null);
     assertThat(aDone.getRollout().getPhase()).isEqualTo("UpToDate");
     assertThat(aDone.getRollout().getLastCompletedAt()).isNotNull();
     assertThat(Conditions.isTrue(aDone.getConditions(), Conditions.UP_TO_DATE)).isTrue();
 
     a.setStatus(aDone);
     PostgresShardStatus bTurn = status();
-    step.run(b, pods(b, OLD), sts(), probed(b), bTurn, List.of(a, b));
+    step.run(b, pods(b, OLD), sts(), probed(b), bTurn, List.of(a, b), null);
     assertThat(bTurn.getRollout().getPhase()).isEqualTo("RestartingStandby");
   }
 
@@ -101,7 +101,7 @@ class RolloutStepTest {
     List<Pod> pods = pods(a, OLD);
     PostgresShardStatus status = status();
 
-    step.run(a, pods, sts(), probed(a), status, List.of(a));
+    step.run(a, pods, sts(), probed(a), status, List.of(a), null);
 
     assertThat(status.getRollout().getPhase()).isEqualTo("Paused");
     assertThat(status.getRollout().getUpdatedInstances()).isZero();

@@ -65,6 +65,11 @@ public class PostgresShardStatus {
       "Rolling restarts: the revision every instance should run, how many do, and the phase.")
   private ShardRolloutStatus rollout;
 
+  @JsonPropertyDescription(
+      "A growth of the data claims (spec.postgres.storage.size raised): each claim's request and"
+          + " capacity.")
+  private ShardStorageStatus storage;
+
   @JsonPropertyDescription("Ready, Progressing, Degraded, PoolerReady and failover conditions.")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -182,6 +187,14 @@ public class PostgresShardStatus {
 
   public ShardBackupStatus getBackup() {
     return backup;
+  }
+
+  public ShardStorageStatus getStorage() {
+    return storage;
+  }
+
+  public void setStorage(ShardStorageStatus storage) {
+    this.storage = storage;
   }
 
   public ShardRolloutStatus getRollout() {
