@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.pgshard.e2e.controlplane.AuditLog;
 import io.pgshard.e2e.deploy.OperatorChart;
+import io.pgshard.e2e.deploy.RbacDayTwo;
 import io.pgshard.e2e.deploy.RbacPolicy;
 import io.pgshard.e2e.deploy.RbacReadsByName;
 import io.pgshard.e2e.harness.ControlPlaneCluster;
@@ -39,46 +40,31 @@ class MinimalClusterOnControlPlaneTest extends MinimalClusterScenarios {
    */
   static final Map<String, String> GRANTED_UNUSED_HERE =
       RbacReadsByName.with(
-          Map.ofEntries(
-              Map.entry("update pgshard.io/shardedclusters/status", WITHOUT_SSA),
-              Map.entry("create services", WITHOUT_SSA),
-              Map.entry("create apps/statefulsets", WITHOUT_SSA),
-              Map.entry("create apps/deployments", WITHOUT_SSA),
-              Map.entry("create policy/poddisruptionbudgets", WITHOUT_SSA),
-              Map.entry("update configmaps", WITHOUT_SSA),
-              Map.entry("update services", WITHOUT_SSA),
-              Map.entry("update apps/statefulsets", WITHOUT_SSA),
-              Map.entry("update apps/deployments", WITHOUT_SSA),
-              Map.entry("update policy/poddisruptionbudgets", WITHOUT_SSA),
-              Map.entry("delete configmaps", DISABLED),
-              Map.entry("delete services", DISABLED),
-              Map.entry("delete apps/deployments", DISABLED),
-              Map.entry("delete policy/poddisruptionbudgets", DISABLED),
-              Map.entry(
-                  "deletecollection persistentvolumeclaims",
-                  "a deleted cluster's claims are deleted only when spec.postgres.storage.deleteClaimsWithCluster opts in"),
-              Map.entry(
-                  "update coordination.k8s.io/leases",
-                  "a clean stop hands the Lease over (LeaseRelease), and JOSDK refuses to start without it"),
-              Map.entry(
-                  "create secrets",
-                  "only when the user did not create the cluster's Secrets beforehand"),
-              Map.entry(
-                  "get persistentvolumeclaims",
-                  "a storage growth reads each data claim; no run here raises storage.size"
-                      + " (RollingRestartOnControlPlaneTest does)"),
-              Map.entry(
-                  "patch persistentvolumeclaims",
-                  "a storage growth raises each data claim's request; no run here raises"
-                      + " storage.size (RollingRestartOnControlPlaneTest does)"),
-              Map.entry(
-                  "delete apps/statefulsets",
-                  "a storage growth replaces the StatefulSet (orphan propagation); no run here"
-                      + " raises storage.size (RollingRestartOnControlPlaneTest does)"),
-              Map.entry(
-                  "create pods/eviction",
-                  "a rolling restart evicts one instance at a time; these scenarios change nothing"
-                      + " that needs a restart (RollingRestartOnControlPlaneTest does)")));
+          RbacDayTwo.with(
+              Map.ofEntries(
+                  Map.entry("update pgshard.io/shardedclusters/status", WITHOUT_SSA),
+                  Map.entry("create services", WITHOUT_SSA),
+                  Map.entry("create apps/statefulsets", WITHOUT_SSA),
+                  Map.entry("create apps/deployments", WITHOUT_SSA),
+                  Map.entry("create policy/poddisruptionbudgets", WITHOUT_SSA),
+                  Map.entry("update configmaps", WITHOUT_SSA),
+                  Map.entry("update services", WITHOUT_SSA),
+                  Map.entry("update apps/statefulsets", WITHOUT_SSA),
+                  Map.entry("update apps/deployments", WITHOUT_SSA),
+                  Map.entry("update policy/poddisruptionbudgets", WITHOUT_SSA),
+                  Map.entry("delete configmaps", DISABLED),
+                  Map.entry("delete services", DISABLED),
+                  Map.entry("delete apps/deployments", DISABLED),
+                  Map.entry("delete policy/poddisruptionbudgets", DISABLED),
+                  Map.entry(
+                      "deletecollection persistentvolumeclaims",
+                      "a deleted cluster's claims are deleted only when spec.postgres.storage.deleteClaimsWithCluster opts in"),
+                  Map.entry(
+                      "update coordination.k8s.io/leases",
+                      "a clean stop hands the Lease over (LeaseRelease), and JOSDK refuses to start without it"),
+                  Map.entry(
+                      "create secrets",
+                      "only when the user did not create the cluster's Secrets beforehand"))));
 
   @RegisterExtension final OnControlPlane on = new OnControlPlane();
   private ControlPlaneCluster cluster;

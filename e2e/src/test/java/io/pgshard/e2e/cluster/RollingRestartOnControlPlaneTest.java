@@ -309,16 +309,7 @@ class RollingRestartOnControlPlaneTest {
                 assertThat(sts.getMetadata().getUid())
                     .as("the StatefulSet was created again")
                     .isNotEqualTo(statefulSetUids.get(shard.getMetadata().getName()));
-                assertThat(
-                        sts.getSpec()
-                            .getVolumeClaimTemplates()
-                            .get(0)
-                            .getSpec()
-                            .getResources()
-                            .getRequests()
-                            .get("storage")
-                            .toString())
-                    .isEqualTo("2Gi");
+                assertThat(claimTemplateSize(sts)).isEqualTo("2Gi");
               }
             });
     run.view().awaitReady(SHARDS, RollingRun.CONVERGE);
@@ -364,17 +355,7 @@ class RollingRestartOnControlPlaneTest {
             });
     for (int i = 0; i < SHARDS; i++) {
       String shard = ResourceNames.shard(NAME, i);
-      assertThat(
-              statefulSet(shard)
-                  .getSpec()
-                  .getVolumeClaimTemplates()
-                  .get(0)
-                  .getSpec()
-                  .getResources()
-                  .getRequests()
-                  .get("storage")
-                  .toString())
-          .isEqualTo("2Gi");
+      assertThat(claimTemplateSize(shard)).isEqualTo("2Gi");
     }
     run.view()
         .edit(
@@ -393,6 +374,21 @@ class RollingRestartOnControlPlaneTest {
     assertThat(outcome.mostDownInAShard())
         .as("instances of one shard down at once")
         .isLessThanOrEqualTo(1);
+  }
+
+  private String claimTemplateSize(String shard) {
+    return claimTemplateSize(statefulSet(shard));
+  }
+
+  private static String claimTemplateSize(StatefulSet sts) {
+    return sts.getSpec()
+        .getVolumeClaimTemplates()
+        .get(0)
+        .getSpec()
+        .getResources()
+        .getRequests()
+        .get("storage")
+        .toString();
   }
 
   private String statefulSetImage(String shard) {

@@ -40,44 +40,28 @@ class RbacCoverageTest {
 
   static final Map<String, String> GRANTED_BUT_UNSEEN =
       RbacReadsByName.with(
-          Map.ofEntries(
-              Map.entry("patch pods", FAILOVER),
-              Map.entry("delete pods", FAILOVER),
-              Map.entry(
-                  "get persistentvolumeclaims",
-                  "a storage growth reads each data claim; no run here raises storage.size"
-                      + " (RollingRestartOnControlPlaneTest does)"),
-              Map.entry(
-                  "patch persistentvolumeclaims",
-                  "a storage growth raises each data claim's request; no run here raises"
-                      + " storage.size (RollingRestartOnControlPlaneTest does)"),
-              Map.entry(
-                  "delete apps/statefulsets",
-                  "a storage growth replaces the StatefulSet (orphan propagation); no run here"
-                      + " raises storage.size (RollingRestartOnControlPlaneTest does)"),
-              Map.entry(
-                  "create pods/eviction",
-                  "a rolling restart evicts one instance at a time; the mock's pods have no"
-                      + " StatefulSet revisions and no PostgreSQL, so no rollout runs here (the"
-                      + " cluster level runs one)"),
-              Map.entry("patch pgshard.io/shardedclusters/status", SERVER_SIDE_APPLY),
-              Map.entry(
-                  "patch pgshard.io/postgresshards",
-                  "a finished switchover removes its annotation from the shard; the mock's pods have no"
-                      + " PostgreSQL, so no switchover runs here (the cluster level runs one)"),
-              Map.entry(
-                  "list discovery.k8s.io/endpointslices",
-                  "a switchover waits for the rw Service to route to the new primary before it"
-                      + " resumes the poolers; the mock's pods have no PostgreSQL, so no switchover"
-                      + " runs here (the cluster level runs one)"),
-              Map.entry("patch services", SERVER_SIDE_APPLY),
-              Map.entry("patch apps/statefulsets", SERVER_SIDE_APPLY),
-              Map.entry("patch apps/deployments", SERVER_SIDE_APPLY),
-              Map.entry("patch policy/poddisruptionbudgets", SERVER_SIDE_APPLY),
-              Map.entry(
-                  "update coordination.k8s.io/leases",
-                  "JOSDK's LeaderElectionManager refuses to start unless a SelfSubjectRulesReview shows"
-                      + " get, create and update on leases, although fabric8 7.5 renews with patch")));
+          RbacDayTwo.with(
+              Map.ofEntries(
+                  Map.entry("patch pods", FAILOVER),
+                  Map.entry("delete pods", FAILOVER),
+                  Map.entry("patch pgshard.io/shardedclusters/status", SERVER_SIDE_APPLY),
+                  Map.entry(
+                      "patch pgshard.io/postgresshards",
+                      "a finished switchover removes its annotation from the shard; the mock's pods have no"
+                          + " PostgreSQL, so no switchover runs here (the cluster level runs one)"),
+                  Map.entry(
+                      "list discovery.k8s.io/endpointslices",
+                      "a switchover waits for the rw Service to route to the new primary before it"
+                          + " resumes the poolers; the mock's pods have no PostgreSQL, so no switchover"
+                          + " runs here (the cluster level runs one)"),
+                  Map.entry("patch services", SERVER_SIDE_APPLY),
+                  Map.entry("patch apps/statefulsets", SERVER_SIDE_APPLY),
+                  Map.entry("patch apps/deployments", SERVER_SIDE_APPLY),
+                  Map.entry("patch policy/poddisruptionbudgets", SERVER_SIDE_APPLY),
+                  Map.entry(
+                      "update coordination.k8s.io/leases",
+                      "JOSDK's LeaderElectionManager refuses to start unless a SelfSubjectRulesReview shows"
+                          + " get, create and update on leases, although fabric8 7.5 renews with patch"))));
 
   List<ApiCall> operatorCalls;
   RbacPolicy policy;

@@ -107,12 +107,7 @@ public final class StorageStep {
           false);
     }
     for (String claim : claimNames(shard, sts)) {
-      PersistentVolumeClaim pvc =
-          client
-              .persistentVolumeClaims()
-              .inNamespace(shard.getMetadata().getNamespace())
-              .withName(claim)
-              .get();
+      PersistentVolumeClaim pvc = claim(shard, claim);
       if (pvc == null || bytes(requested(pvc)).compareTo(bytes(wanted)) >= 0) {
         continue;
       }
@@ -183,12 +178,7 @@ public final class StorageStep {
     next.setRequested(wanted);
     boolean grown = true;
     for (String claim : claimNames(shard, null)) {
-      PersistentVolumeClaim pvc =
-          client
-              .persistentVolumeClaims()
-              .inNamespace(shard.getMetadata().getNamespace())
-              .withName(claim)
-              .get();
+      PersistentVolumeClaim pvc = claim(shard, claim);
       if (pvc == null) {
         continue;
       }
@@ -266,6 +256,14 @@ public final class StorageStep {
   private static Map<String, String> templateAnnotations(StatefulSet sts) {
     var meta = sts.getSpec().getTemplate().getMetadata();
     return meta == null || meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
+  }
+
+  private PersistentVolumeClaim claim(PostgresShard shard, String name) {
+    return client
+        .persistentVolumeClaims()
+        .inNamespace(shard.getMetadata().getNamespace())
+        .withName(name)
+        .get();
   }
 
   /** The data claims of ordinals 0 to the larger of the spec's and the StatefulSet's replicas. */
