@@ -3,7 +3,6 @@ package io.pgshard.operator.reconciler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -42,12 +41,9 @@ import io.pgshard.operator.kube.KubernetesEvents;
 import io.pgshard.operator.model.ImageVersions;
 import io.pgshard.operator.model.JsonEquality;
 import io.pgshard.operator.model.Labels;
-import io.pgshard.operator.model.ResourceNames;
-import io.pgshard.operator.model.ShardConfigMaps;
 import io.pgshard.operator.model.SpecProblem;
 import io.pgshard.operator.model.SpecValidator;
 import io.pgshard.operator.monitor.ProbeLoops;
-import io.pgshard.operator.status.Conditions;
 import io.pgshard.operator.status.Reasons;
 import io.pgshard.operator.status.ShardObservation;
 import io.pgshard.operator.status.ShardStatusUpdater;
@@ -247,7 +243,12 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       Optional<ProbeLoops.Snapshot> probed = Optional.empty();
       if (failover.isPresent() && problems.isEmpty()) {
         FailoverStep.Outcome outcome =
-            failover.get().run(shard, pods(shard, context), initialized(shard, context));
+            failover
+                .get()
+                .run(
+                    shard,
+                    ShardContext.pods(shard, context),
+                    ShardContext.initialized(shard, context));
         if (outcome.decision() instanceof FailoverDecision.Promote) {
           // status was written by the promotion; labels in the cache are stale until the
           // informer catches up, so the next reconcile (soon) reports the new roles
@@ -287,13 +288,14 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       MaintenanceStep.Outcome maintenance = null;
       if (maintenanceStep.isPresent() && problems.isEmpty()) {
-        maintenance = maintenanceStep.get().run(shard, pods(shard, context));
+        maintenance = maintenanceStep.get().run(shard, ShardContext.pods(shard, context));
       }
-      ShardObservation seen = observe(shard, context, problems, decision, probed, maintenance);
+      ShardObservation seen =
+          ShardContext.observe(shard, context, problems, decision, probed, maintenance);
       PostgresShardStatus status = statusUpdater.update(shard.getStatus(), seen);
       Optional<Duration> backupCheck = Optional.empty();
       if (backupStep.isPresent() && problems.isEmpty()) {
-        backupCheck = backupStep.get().run(shard, pods(shard, context), status);
+        backupCheck = backupStep.get().run(shard, ShardContext.pods(shard, context), status);
       }
       boolean storageGrowing = problems.isEmpty() && storageStep.report(shard, status, storage);
       Optional<Duration> rolloutCheck = Optional.empty();
@@ -303,7 +305,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
                 .get()
                 .run(
                     shard,
-                    pods(shard, context),
+                    ShardContext.pods(shard, context),
                     context.getSecondaryResource(StatefulSet.class),
                     probed.map(ProbeLoops.Snapshot::shard).orElse(null),
                     status,
@@ -314,7 +316,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       reports.rejoins(shard, shard.getStatus(), status);
       if (problems.isEmpty()) {
-        reports.restore(shard, pods(shard, context), status, Instant.now());
+        reports.restore(shard, ShardContext.pods(shard, context), status, Instant.now());
       }
       if (objectsError != null) {
         reports.objectsNotApplied(shard, status, objectsError);
@@ -337,7 +339,7 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       if (problems.isEmpty()
           && status.getCurrentPrimary() != null
-          && !stateSaysInitialized(shard, context)) {
+          && !ShardContext.stateSaysInitialized(shard, context)) {
         // the state ConfigMap (which keeps a lost ordinal 0 from running initdb again) was
         // rendered before this status named a primary: write it now, not at the next resync
         return control.rescheduleAfter(STATE_FOLLOW_UP_MILLIS);
@@ -359,76 +361,6 @@ public class PostgresShardReconciler implements Reconciler<PostgresShard> {
       }
       return control.rescheduleAfter(next.toMillis());
     }
-  }
-
-  private static List<Pod> pods(PostgresShard shard, Context<PostgresShard> context) {
-    String name = shard.getMetadata().getName();
-    return context
-        .getSecondaryResourcesAsStream(Pod.class)
-        .filter(p -> ResourceNames.ordinalOf(name, p.getMetadata().getName()) >= 0)
-        .toList();
-  }
-
-  private static boolean initialized(PostgresShard shard, Context<PostgresShard> context) {
-    return (shard.getStatus() != null && shard.getStatus().getCurrentPrimary() != null)
-        || stateSaysInitialized(shard, context);
-  }
-
-  private static boolean stateSaysInitialized(PostgresShard shard, Context<PostgresShard> context) {
-    String name = ResourceNames.stateConfigMap(shard.getMetadata().getName());
-    return context
-        .getSecondaryResourcesAsStream(ConfigMap.class)
-        .filter(c -> c.getMetadata().getName().equals(name))
-        .anyMatch(ShardConfigMaps::isInitialized);
-  }
-
-  private static ShardObservation observe(
-      PostgresShard shard,
-      Context<PostgresShard> context,
-      List<SpecProblem> problems,
-      FailoverDecision decision,
-      Optional<ProbeLoops.Snapshot> probed,
-      MaintenanceStep.Outcome maintenance) {
-    List<ShardObservation.Instance> instances =
-        pods(shard, context).stream()
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .map(
-                p ->
-                    new ShardObservation.Instance(
-                        p.getMetadata().getName(),
-                        p.getMetadata().getLabels().get(Labels.ROLE),
-                        PodReadiness.isReady(p)))
-            .toList();
-    boolean initialized = initialized(shard, context);
-    boolean poolerEnabled = shard.getSpec().getPooler().isEnabled();
-    int poolerReady =
-        poolerEnabled
-            ? context
-                .getSecondaryResource(Deployment.class)
-                .map(
-                    d ->
-                        d.getStatus() == null || d.getStatus().getReadyReplicas() == null
-                            ? 0
-                            : d.getStatus().getReadyReplicas())
-                .orElse(0)
-            : 0;
-    return new ShardObservation(
-        Conditions.generation(shard),
-        shard.getSpec().getReplicas() + 1,
-        instances,
-        initialized,
-        poolerEnabled,
-        shard.getSpec().getPooler().getInstances(),
-        poolerReady,
-        problems.stream().map(SpecProblem::toString).toList(),
-        decision,
-        probed.map(ProbeLoops.Snapshot::shard).orElse(null),
-        probed.map(ProbeLoops.Snapshot::at).orElse(null),
-        shard.getSpec().getPartitions().size(),
-        maintenance == null ? null : maintenance.partitions(),
-        shard.getSpec().getSchema() != null
-            && shard.getSpec().getSchema().getConfigMapRef() != null,
-        maintenance == null ? null : maintenance.schema());
   }
 
   private UpdateControl<PostgresShard> updateStatus(
