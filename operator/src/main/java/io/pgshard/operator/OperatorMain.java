@@ -34,13 +34,16 @@ import io.pgshard.operator.status.ShardStatusUpdater;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,9 @@ public final class OperatorMain implements AutoCloseable {
   /** Rounds of all shards are started from these; a round waits for its shard's probes. */
   private static final int ROUND_THREADS = 4;
 
+  /** How long a stop waits for the elector's last renewal before releasing the Lease. */
+  private static final Duration ELECTOR_STOP_WAIT = Duration.ofSeconds(5);
+
   /** Shards whose partition maintenance runs at the same time. */
   private static final int MAINTENANCE_THREADS = 8;
 
@@ -72,6 +78,13 @@ public final class OperatorMain implements AutoCloseable {
   private final CompletableFuture<String> fatal = new CompletableFuture<>();
 
   private volatile boolean closing;
+
+  /** Set when this replica starts leading; the elector then calls {@link #lostLease} when done. */
+  private volatile boolean leading;
+
+  /** Opened by the elector's stop-leading callback, after its last renewal has finished. */
+  private final CountDownLatch electorStopped = new CountDownLatch(1);
+
   private Operator operator;
   private HttpEndpoints http;
   private ExecutorService probes;
@@ -138,7 +151,7 @@ public final class OperatorMain implements AutoCloseable {
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
                         identity,
-                        new LeaderCallbacks(() -> {}, this::lostLease, leader -> {}),
+                        new LeaderCallbacks(() -> leading = true, this::lostLease, leader -> {}),
                         // JOSDK would call System.exit from the elector's callback, which also
                         // runs when the shutdown hook stops the operator: a deadlock
                         false));
@@ -189,6 +202,7 @@ public final class OperatorMain implements AutoCloseable {
    * first is fatal; it ends the process from the main thread.
    */
   private void lostLease() {
+    electorStopped.countDown();
     if (closing || !config.exitOnLostLease()) {
       return;
     }
@@ -253,6 +267,16 @@ public final class OperatorMain implements AutoCloseable {
     }
   }
 
+  private void awaitElectorStopped() {
+    try {
+      if (!electorStopped.await(ELECTOR_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("the leader elector did not stop within {}; releasing anyway", ELECTOR_STOP_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   public Operator operator() {
     return operator;
   }
@@ -274,8 +298,11 @@ public final class OperatorMain implements AutoCloseable {
     closing = true;
     if (operator != null) {
       operator.stop();
-      if (config.leaderElection()) {
-        // reconciling has stopped: hand the Lease over now instead of letting it expire
+      if (config.leaderElection() && leading) {
+        // Reconciling has stopped: hand the Lease over now instead of letting it expire. Only once
+        // the elector has stopped: a renewal still in flight would take the released Lease back
+        // (an empty holder is free to anyone), and the follower would wait out its duration.
+        awaitElectorStopped();
         LeaseRelease.release(client, config.leaseNamespace(), config.leaseName(), identity);
       }
     }
