@@ -295,6 +295,15 @@ class RollingRestartOnControlPlaneTest {
                 assertThat(storage.getClaims()).hasSize(REPLICAS + 1);
                 assertThat(storage.getClaims())
                     .allSatisfy(c -> assertThat(c.getCapacity()).isEqualTo("2Gi"));
+                // what each instance's liveness probe saw with df: here the volumes are
+                // directories of this machine (the harness's resizer grows no filesystem), so it
+                // is this machine's filesystem, the same for every claim
+                assertThat(storage.getClaims())
+                    .allSatisfy(
+                        c ->
+                            assertThat(c.getFilesystemBytes())
+                                .isEqualTo(instanceFilesystemBytes(shard, c.getName()))
+                                .isPositive());
                 StatefulSet sts = statefulSet(shard.getMetadata().getName());
                 assertThat(sts.getMetadata().getUid())
                     .as("the StatefulSet was created again")
@@ -346,6 +355,14 @@ class RollingRestartOnControlPlaneTest {
   }
 
   /** Every shard says Ready=False with {@code reason} and a message holding {@code words}. */
+  private static Long instanceFilesystemBytes(PostgresShard shard, String claim) {
+    return shard.getStatus().getInstances().stream()
+        .filter(i -> claim.equals(ResourceNames.DATA_VOLUME + "-" + i.getName()))
+        .findFirst()
+        .orElseThrow()
+        .getDataFilesystemBytes();
+  }
+
   private void awaitNotReady(String reason, String... words) {
     await()
         .atMost(Duration.ofMinutes(1))

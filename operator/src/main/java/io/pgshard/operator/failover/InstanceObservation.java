@@ -17,6 +17,8 @@ import java.util.List;
  *     every instance starts again as a standby), unlike a timeout (frozen or cut off)
  * @param pendingRestart parameters whose new value the instance takes only when it restarts ({@code
  *     pg_settings.pending_restart}), sorted; empty when none, null when it did not answer
+ * @param dataFilesystem the filesystem under its data directory as its container last saw it (the
+ *     liveness probe writes it every 10 s), or null when not known yet
  */
 public record InstanceObservation(
     String pod,
@@ -32,7 +34,8 @@ public record InstanceObservation(
     String systemIdentifier,
     boolean refused,
     String rejoin,
-    List<String> pendingRestart) {
+    List<String> pendingRestart,
+    DataFilesystem dataFilesystem) {
 
   /** An observation that says nothing about pending restarts (tests, and what predates them). */
   public InstanceObservation(
@@ -63,7 +66,8 @@ public record InstanceObservation(
         systemIdentifier,
         refused,
         rejoin,
-        reachable ? List.of() : null);
+        reachable ? List.of() : null,
+        null);
   }
 
   public static InstanceObservation unreachable(String pod, int ordinal) {
@@ -93,7 +97,8 @@ public record InstanceObservation(
         systemIdentifier,
         refused,
         rejoin,
-        pendingRestart);
+        pendingRestart,
+        dataFilesystem);
   }
 
   public boolean isPrimary() {

@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * Tells a change that matters from probe noise. A shard is reconciled when what the failover policy
  * or the status acts on changes (an instance answering or not, its role, timeline, WAL receiver,
- * upstream, system identifier, parameters waiting for a restart, or a failed probe of the primary),
- * not when WAL positions merely advance: on a busy shard they move on every probe.
+ * upstream, system identifier, parameters waiting for a restart, the size of its data filesystem,
+ * or a failed probe of the primary), not when WAL positions merely advance: on a busy shard they
+ * move on every probe.
  */
 public final class ObservationChanges {
 
@@ -36,7 +37,8 @@ public final class ObservationChanges {
       String upstreamHost,
       String systemIdentifier,
       String rejoin,
-      List<String> pendingRestart) {}
+      List<String> pendingRestart,
+      Long filesystemBytes) {}
 
   private static List<Shape> shape(ObservedShard shard) {
     return shard.instances().stream()
@@ -51,7 +53,8 @@ public final class ObservationChanges {
                     i.upstreamHost(),
                     i.systemIdentifier(),
                     i.rejoin(),
-                    i.pendingRestart()))
+                    i.pendingRestart(),
+                    i.dataFilesystem() == null ? null : i.dataFilesystem().sizeBytes()))
         .sorted(Comparator.comparing(Shape::pod))
         .toList();
   }

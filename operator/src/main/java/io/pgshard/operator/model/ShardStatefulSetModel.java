@@ -62,6 +62,17 @@ public final class ShardStatefulSetModel {
   private static final String PROBE =
       "exec pg_isready -q -h \"$PGSHARD_RUN_DIR\" -p \"$PGPORT\" -t 3";
 
+  /**
+   * The liveness probe also leaves the data directory's {@code df} in {@code pgshard.df}, where the
+   * operator's probe query reads it: PostgreSQL cannot tell a filesystem's size, and the claim's
+   * capacity is reached before the filesystem on it grows. Written aside and renamed, so a reader
+   * never sees half a file; a failing {@code df} never fails the probe.
+   */
+  static final String LIVENESS_PROBE =
+      "df -kP \"$PGDATA\" > \"$PGDATA/pgshard.df.new\" 2>/dev/null"
+          + " && mv -f \"$PGDATA/pgshard.df.new\" \"$PGDATA/pgshard.df\"; "
+          + PROBE;
+
   private ShardStatefulSetModel() {}
 
   public static StatefulSet desired(PostgresShard shard, ServerCapabilities server) {
@@ -183,9 +194,9 @@ public final class ShardStatefulSetModel {
         // a clone of a large database can take long: the startup probe allows an hour; it looks
         // every 2 s so that a started instance is ready (and a new shard usable) without waiting
         // out a long period (10 s cost up to 10 s per instance start: e2e/bench/provisioning.sh)
-        .withStartupProbe(probe(2, 1800))
-        .withReadinessProbe(probe(5, 3))
-        .withLivenessProbe(probe(10, 6))
+        .withStartupProbe(probe(PROBE, 2, 1800))
+        .withReadinessProbe(probe(PROBE, 5, 3))
+        .withLivenessProbe(probe(LIVENESS_PROBE, 10, 6))
         .withNewLifecycle()
         .withNewPreStop()
         .withNewExec()
@@ -205,10 +216,10 @@ public final class ShardStatefulSetModel {
         .build();
   }
 
-  private static Probe probe(int periodSeconds, int failureThreshold) {
+  private static Probe probe(String command, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
         .withNewExec()
-        .withCommand("/bin/sh", "-c", PROBE)
+        .withCommand("/bin/sh", "-c", command)
         .endExec()
         .withPeriodSeconds(periodSeconds)
         .withTimeoutSeconds(5)

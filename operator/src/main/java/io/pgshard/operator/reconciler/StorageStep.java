@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.pgshard.operator.api.v1alpha1.InstanceStatus;
 import io.pgshard.operator.api.v1alpha1.PostgresShard;
 import io.pgshard.operator.api.v1alpha1.PostgresShardStatus;
 import io.pgshard.operator.api.v1alpha1.ShardStorageStatus;
@@ -187,6 +188,7 @@ public final class StorageStep {
       c.setRequested(requested(pvc));
       c.setCapacity(capacity(pvc));
       c.setResizing(resizing(pvc));
+      c.setFilesystemBytes(filesystemBytes(status, claim));
       next.getClaims().add(c);
       if (c.getCapacity() == null || bytes(c.getCapacity()).compareTo(bytes(wanted)) < 0) {
         grown = false;
@@ -287,6 +289,17 @@ public final class StorageStep {
         .filter(q -> q != null)
         .map(Quantity::toString)
         .findFirst();
+  }
+
+  /** What the instance on the claim (named after its pod) last reported of its filesystem. */
+  private static Long filesystemBytes(PostgresShardStatus status, String claim) {
+    String pod = claim.substring(ResourceNames.DATA_VOLUME.length() + 1);
+    return status.getInstances().stream()
+        .filter(i -> pod.equals(i.getName()))
+        .map(InstanceStatus::getDataFilesystemBytes)
+        .filter(b -> b != null)
+        .findFirst()
+        .orElse(null);
   }
 
   private static String requested(PersistentVolumeClaim pvc) {

@@ -1,5 +1,6 @@
 package io.pgshard.operator.sql;
 
+import io.pgshard.operator.failover.DataFilesystem;
 import io.pgshard.operator.failover.InstanceObservation;
 import io.pgshard.operator.failover.Lsn;
 import java.sql.Connection;
@@ -24,6 +25,9 @@ public final class ReplicationQueries {
    * seconds: a file changed in the same second as the last load counts as newer (one reload too
    * many, never one too few). After a reload, {@code pg_settings.pending_restart} names the
    * parameters that take effect only at the next start: the rollout restarts the instance for them.
+   *
+   * <p>{@code pgshard.df} is the {@code df} of the data directory, written by the liveness probe
+   * (PostgreSQL has no function for a filesystem's size): what a grown volume gives PostgreSQL.
    */
   static final String OBSERVE =
       """
@@ -45,7 +49,8 @@ public final class ReplicationQueries {
                        >= date_trunc('second', pg_conf_load_time())
                   THEN pg_reload_conf() ELSE false END,
              pg_read_file('pgshard.rejoin', 0, 200, true),
-             (SELECT string_agg(name, ',' ORDER BY name) FROM pg_settings WHERE pending_restart)
+             (SELECT string_agg(name, ',' ORDER BY name) FROM pg_settings WHERE pending_restart),
+             pg_read_file('pgshard.df', 0, 1000, true)
         FROM pg_control_checkpoint() c,
              pg_control_system() s
         LEFT JOIN pg_stat_wal_receiver r ON true
@@ -74,7 +79,8 @@ public final class ReplicationQueries {
           rs.getString(6),
           false,
           rejoin(rs.getString(10)),
-          names(rs.getString(11)));
+          names(rs.getString(11)),
+          DataFilesystem.parseDf(rs.getString(12)).orElse(null));
     }
   }
 

@@ -316,6 +316,8 @@ public final class ShardStatusUpdater {
                           s.setLagBytes(p.getLagBytes());
                           s.setRejoin(p.getRejoin());
                           s.setPendingRestart(p.getPendingRestart());
+                          s.setDataFilesystemBytes(p.getDataFilesystemBytes());
+                          s.setDataFilesystemAvailableBytes(p.getDataFilesystemAvailableBytes());
                         });
               }
               return s;
@@ -331,6 +333,10 @@ public final class ShardStatusUpdater {
     s.setRejoin(o.rejoin());
     s.setPendingRestart(
         o.pendingRestart() == null || o.pendingRestart().isEmpty() ? null : o.pendingRestart());
+    if (o.dataFilesystem() != null) {
+      s.setDataFilesystemBytes(o.dataFilesystem().sizeBytes());
+      s.setDataFilesystemAvailableBytes(o.dataFilesystem().availableBytes());
+    }
     if (o.isPrimary()) {
       s.setLagBytes(0L);
       return;

@@ -278,5 +278,7 @@ elif [ ! -f "$PGDATA/backup_label" ]; then
   esac
 fi
 write_instance_config
+# a clone or rewind copied its source's filesystem size: the liveness probe writes this one's
+rm -f "$PGDATA/pgshard.df"
 log "starting PostgreSQL as a standby of $PGSHARD_RW_HOST"
 exec postgres -D "$PGDATA"

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgshard.operator.api.v1alpha1.ReplicationMode;
+import io.pgshard.operator.failover.DataFilesystem;
 import io.pgshard.operator.failover.InstanceObservation;
 import io.pgshard.operator.testing.LocalPod;
 import io.pgshard.operator.testing.LocalShard;
 import io.pgshard.operator.testing.LocalShards;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -82,6 +84,23 @@ class InstanceProbeIT {
       LocalPod again = s.startInstance(1, true, 0);
       s.awaitReady(again, 1);
       await().atMost(Duration.ofSeconds(30)).until(() -> p1.probe().isStandby());
+    }
+  }
+
+  /**
+   * The liveness probe leaves the data directory's df where the probe query reads it: the size the
+   * observation reports is the filesystem's own, as Java sees it on this machine.
+   */
+  @Test
+  void reportsTheDataFilesystemTheLivenessProbeSaw() throws Exception {
+    LocalShard s = shards.withPrimaryAndStandbys(1);
+    try (InstanceProbe p1 = probe(s, 1)) {
+      assertThat(p1.probe().dataFilesystem()).as("before any liveness probe").isNull();
+      assertThat(s.runLivenessProbe(1)).as("the probe's exit status").isZero();
+      DataFilesystem seen = p1.probe().dataFilesystem();
+      FileStore store = Files.getFileStore(s.dataDirectory(1));
+      assertThat(seen.sizeBytes()).isEqualTo(store.getTotalSpace() / 1024 * 1024);
+      assertThat(seen.availableBytes()).isPositive().isLessThanOrEqualTo(seen.sizeBytes());
     }
   }
 

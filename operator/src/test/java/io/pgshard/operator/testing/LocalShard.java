@@ -256,6 +256,19 @@ public final class LocalShard implements AutoCloseable {
     return pod.exec(probe.getExec().getCommand()) == 0;
   }
 
+  /** One run of an instance's liveness probe, as the kubelet runs it; its exit status. */
+  public int runLivenessProbe(int ordinal) {
+    var probe =
+        ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getLivenessProbe();
+    return pod(ordinal).exec(probe.getExec().getCommand());
+  }
+
   /** Runs the container's readiness probe until it passes. */
   public void awaitReady(LocalPod pod, int ordinal) {
     StatefulSet sts = ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT);

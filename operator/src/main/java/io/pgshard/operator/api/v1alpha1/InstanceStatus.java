@@ -39,6 +39,30 @@ public class InstanceStatus {
           + " (pg_settings.pending_restart).")
   private List<String> pendingRestart;
 
+  @JsonPropertyDescription(
+      "Size in bytes of the filesystem under the data directory, as the instance's container sees"
+          + " it (df, every 10 s): what a grown volume gives PostgreSQL.")
+  private Long dataFilesystemBytes;
+
+  @JsonPropertyDescription("Bytes left on that filesystem when it was last looked at.")
+  private Long dataFilesystemAvailableBytes;
+
+  public Long getDataFilesystemBytes() {
+    return dataFilesystemBytes;
+  }
+
+  public void setDataFilesystemBytes(Long dataFilesystemBytes) {
+    this.dataFilesystemBytes = dataFilesystemBytes;
+  }
+
+  public Long getDataFilesystemAvailableBytes() {
+    return dataFilesystemAvailableBytes;
+  }
+
+  public void setDataFilesystemAvailableBytes(Long dataFilesystemAvailableBytes) {
+    this.dataFilesystemAvailableBytes = dataFilesystemAvailableBytes;
+  }
+
   public String getRejoin() {
     return rejoin;
   }

@@ -70,12 +70,18 @@ public class ShardStorageStatus {
         "A resize condition of the claim (Resizing, FileSystemResizePending), or absent.")
     private String resizing;
 
+    @JsonPropertyDescription(
+        "Size in bytes of the filesystem on the claim as the instance using it sees it: it follows"
+            + " the capacity once the filesystem has grown.")
+    private Long filesystemBytes;
+
     ClaimStatus copy() {
       ClaimStatus c = new ClaimStatus();
       c.name = name;
       c.requested = requested;
       c.capacity = capacity;
       c.resizing = resizing;
+      c.filesystemBytes = filesystemBytes;
       return c;
     }
 
@@ -101,6 +107,14 @@ public class ShardStorageStatus {
 
     public void setCapacity(String capacity) {
       this.capacity = capacity;
+    }
+
+    public Long getFilesystemBytes() {
+      return filesystemBytes;
+    }
+
+    public void setFilesystemBytes(Long filesystemBytes) {
+      this.filesystemBytes = filesystemBytes;
     }
 
     public String getResizing() {
