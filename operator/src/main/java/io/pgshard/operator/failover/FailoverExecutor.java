@@ -27,6 +27,17 @@ public final class FailoverExecutor {
 
   public void execute(FailoverDecision.Promote promotion)
       throws Promoter.PromotionFailedException, FencePendingException {
+    promote(promotion);
+    record(promotion);
+  }
+
+  /**
+   * Everything up to the rw Service's new route: the target recorded, the old primary fenced, the
+   * candidate promoted and labelled. {@link #record} must follow; until it does, the target on
+   * record makes a restarted operator finish the promotion (every step is idempotent).
+   */
+  public void promote(FailoverDecision.Promote promotion)
+      throws Promoter.PromotionFailedException, FencePendingException {
     String candidate = promotion.candidate();
     control.recordTarget(candidate);
     String old = promotion.from();
@@ -46,7 +57,11 @@ public final class FailoverExecutor {
     }
     promoter.promote(candidate);
     control.labelPrimary(candidate);
+  }
+
+  /** The promotion on record (the target cleared, the history written), then its aftercare. */
+  public void record(FailoverDecision.Promote promotion) {
     control.recordPromotion(promotion, clockMillis.getAsLong());
-    promoter.afterPromotion(candidate);
+    promoter.afterPromotion(promotion.candidate());
   }
 }

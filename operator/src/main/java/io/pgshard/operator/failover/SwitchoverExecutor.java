@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  *       timeline then starts after everything any standby received, and every instance follows it
  *       without a rewind;
  *   <li>wait until the rw Service routes to the new primary, then RESUME the poolers: the waiting
- *       queries run on the new primary; the checkpoint that follows a promotion runs after that.
+ *       queries run on the new primary; the promotion is recorded in status, and the checkpoint
+ *       that follows a promotion runs, after that.
  * </ol>
  *
  * A failure before the promotion undoes the fence and resumes the poolers, leaving the old primary
@@ -69,20 +70,8 @@ public final class SwitchoverExecutor {
   /** Hands the primary role from {@code from} to {@code to}. */
   public void execute(String from, String to) throws SwitchoverException {
     lastMark = clockMillis.getAsLong();
-    // the checkpoint after the promotion would hold the paused clients: it runs after RESUME
-    List<String> promoted = new ArrayList<>();
-    Promoter checkpointLater =
-        new Promoter() {
-          @Override
-          public void promote(String pod) throws PromotionFailedException {
-            promoter.promote(pod);
-          }
-
-          @Override
-          public void afterPromotion(String pod) {
-            promoted.add(pod);
-          }
-        };
+    FailoverDecision.Promote promotion = null;
+    FailoverExecutor failover = null;
     try {
       poolers.pause();
       mark("paused");
@@ -106,10 +95,14 @@ public final class SwitchoverExecutor {
               mark("target drained");
               return true;
             };
-        new FailoverExecutor(control, checkpointLater, clockMillis, stoppedAndDrained)
-            .execute(
-                new FailoverDecision.Promote(
-                    to, from, 0, FailoverDecision.Promote.SWITCHOVER, message, false));
+        FailoverExecutor promoting =
+            new FailoverExecutor(control, promoter, clockMillis, stoppedAndDrained);
+        FailoverDecision.Promote decision =
+            new FailoverDecision.Promote(
+                to, from, 0, FailoverDecision.Promote.SWITCHOVER, message, false);
+        promoting.promote(decision);
+        promotion = decision;
+        failover = promoting;
         mark("promoted");
         poolers.awaitRoute(to);
         mark("routed");
@@ -124,8 +117,10 @@ public final class SwitchoverExecutor {
     } finally {
       poolers.resume();
       mark("resumed");
-      promoted.forEach(promoter::afterPromotion);
     }
+    // the clients run again: the status writes and the checkpoint after the promotion would only
+    // have held them (until recorded, the target on record finishes it after a restart)
+    failover.record(promotion);
   }
 
   private void mark(String step) {

@@ -142,9 +142,9 @@ class SwitchoverExecutorTest {
             "drained s-1",
             "promote s-1",
             "label s-1",
-            "record Switchover s-0->s-1",
             "routed s-1",
-            "resume");
+            "resume",
+            "record Switchover s-0->s-1");
   }
 
   @Test
@@ -152,7 +152,9 @@ class SwitchoverExecutorTest {
       throws Exception {
     drains = false;
     executor().execute("s-0", "s-1");
-    assertThat(steps).contains("drained s-1", "promote s-1", "label s-1").endsWith("resume");
+    assertThat(steps)
+        .contains("drained s-1", "promote s-1", "label s-1")
+        .endsWith("resume", "record Switchover s-0->s-1");
   }
 
   /**
@@ -176,9 +178,9 @@ class SwitchoverExecutorTest {
             "drained s-1",
             "promote s-1",
             "label s-1",
-            "record Switchover s-0->s-1",
             "routed s-1",
-            "resume");
+            "resume",
+            "record Switchover s-0->s-1");
   }
 
   @Test
