@@ -23,7 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One shard run as local processes from the objects the operator generates: the StatefulSet's
@@ -38,7 +38,8 @@ public final class LocalShard implements AutoCloseable {
   private final PostgresShard shard;
   private final ShardNaming naming;
   private final Map<String, Map<String, String>> secrets = new HashMap<>();
-  private final int subnet = ThreadLocalRandom.current().nextInt(16, 250);
+  private final int subnet = LocalSubnets.take();
+  private final AtomicBoolean subnetGiven = new AtomicBoolean();
   private final List<LocalPod> pods = new ArrayList<>();
   private LocalServiceProxy rw;
   private final Map<Integer, LocalPod> instances = new HashMap<>();
@@ -331,6 +332,9 @@ public final class LocalShard implements AutoCloseable {
     pods.forEach(LocalPod::close);
     if (rw != null) {
       rw.close();
+    }
+    if (!subnetGiven.getAndSet(true)) {
+      LocalSubnets.give(subnet);
     }
   }
 }
