@@ -395,25 +395,6 @@ public final class BackupRun implements AutoCloseable {
         .reduce("", (a, b) -> a + b + "\n");
   }
 
-  /** Deletes a cluster (its claims go with it) and waits until its pods are gone. */
-  public void delete(ClusterView view) {
-    String name = view.cluster().getMetadata().getName();
-    harness.client().resource(view.cluster()).delete();
-    await()
-        .atMost(CONVERGE)
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () ->
-                harness
-                    .client()
-                    .pods()
-                    .inNamespace(namespace)
-                    .withLabel(Labels.CLUSTER, name)
-                    .list()
-                    .getItems()
-                    .isEmpty());
-  }
-
   @Override
   public void close() {
     s3.close();

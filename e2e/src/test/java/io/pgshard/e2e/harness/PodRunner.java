@@ -41,6 +41,7 @@ final class PodRunner {
   private final String startTime = Instant.now().toString();
   private volatile boolean stopping;
   private volatile Long graceOverride;
+  private volatile boolean teardown;
   private volatile boolean done;
   private PodVolumes volumes;
   private boolean initialized;
@@ -71,6 +72,15 @@ final class PodRunner {
 
   /** Asks the pod to stop (its object is gone); the claims are released once it has. */
   void stop() {
+    stopping = true;
+  }
+
+  /**
+   * Stops the pod as the harness goes away: SIGTERM without the preStop hooks, which would only
+   * wait (a primary's waits up to 20 s for a handover that no operator makes any more).
+   */
+  void stopForTeardown() {
+    teardown = true;
     stopping = true;
   }
 
@@ -272,7 +282,7 @@ final class PodRunner {
     long deadline = now() + grace * 1000;
     for (ContainerRun c : containers) {
       var lifecycle = c.spec.getLifecycle();
-      if (c.running() && lifecycle != null && lifecycle.getPreStop() != null) {
+      if (!teardown && c.running() && lifecycle != null && lifecycle.getPreStop() != null) {
         var exec = lifecycle.getPreStop().getExec();
         if (exec != null) {
           c.process().exec(exec.getCommand(), Duration.ofMillis(Math.max(1, deadline - now())));

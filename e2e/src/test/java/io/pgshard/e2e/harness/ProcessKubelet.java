@@ -283,7 +283,7 @@ public final class ProcessKubelet implements AutoCloseable {
     return runner == null || runner.done() ? null : runner;
   }
 
-  /** Stops every pod (preStop, SIGTERM, SIGKILL after the grace period), in parallel. */
+  /** Stops every pod (SIGTERM, SIGKILL after the grace period; no preStop hooks), in parallel. */
   @Override
   public void close() {
     stopped = true;
@@ -292,7 +292,7 @@ public final class ProcessKubelet implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    runners.values().forEach(PodRunner::stop);
+    runners.values().forEach(PodRunner::stopForTeardown);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     for (PodRunner runner : runners.values()) {
       try {
