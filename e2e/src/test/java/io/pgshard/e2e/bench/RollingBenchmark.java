@@ -79,6 +79,12 @@ class RollingBenchmark {
       out.append(
           String.format(
               Locale.ROOT, "%nbaseline: %s%nrolling:  %s%n", steady.summary(), rolling.summary()));
+      // where each switchover's pause went, step by step, as its SwitchoverCompleted event says
+      harness.client().v1().events().inNamespace(NS).list().getItems().stream()
+          .filter(e -> "SwitchoverCompleted".equals(e.getReason()))
+          .map(e -> "switchover: " + e.getMessage())
+          .sorted()
+          .forEach(line -> out.append(line).append(System.lineSeparator()));
       out.append(
           String.format(
               Locale.ROOT,

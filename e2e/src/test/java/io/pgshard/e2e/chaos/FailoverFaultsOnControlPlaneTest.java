@@ -32,7 +32,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * primary. The chaos runner ({@code e2e/bench/chaos.sh}) repeats such trials for figures.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-// measures timing or memory: runs with no other scenario class beside it
+// its faults are timed (a frozen primary, a cut network): runs with no other class beside it
 @Isolated
 class FailoverFaultsOnControlPlaneTest {
 

@@ -29,6 +29,9 @@ import java.util.function.UnaryOperator;
  */
 final class PodRunner {
 
+  /** Enough for PostgreSQL's shutdown on SIGTERM; a base backup in flight would hold it longer. */
+  private static final long TEARDOWN_GRACE_SECONDS = 10;
+
   private static final long TICK_MILLIS = 100;
   private static final long VOLUME_SYNC_MILLIS = 1000;
 
@@ -77,10 +80,12 @@ final class PodRunner {
 
   /**
    * Stops the pod as the harness goes away: SIGTERM without the preStop hooks, which would only
-   * wait (a primary's waits up to 20 s for a handover that no operator makes any more).
+   * wait (a primary's waits up to 20 s for a handover that no operator makes any more), and SIGKILL
+   * after a short grace period.
    */
   void stopForTeardown() {
     teardown = true;
+    graceOverride = TEARDOWN_GRACE_SECONDS;
     stopping = true;
   }
 
