@@ -7,13 +7,15 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The memory benchmark's machinery, small enough for {@code mvn verify}: the operator jar idle and
  * with one cluster of 4 shards, two readings each. No limits on the numbers: they must only have
- * been read, and the operator must have converged. It runs beside another class
- * (e2e/bench/memory.sh measures alone).
+ * been read, and the operator must have converged.
  */
+// measures timing or memory: runs with no other scenario class beside it
+@Isolated
 class OperatorMemorySmokeTest {
 
   @Test

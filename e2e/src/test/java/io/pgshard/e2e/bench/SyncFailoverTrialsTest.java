@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * In sync mode no acknowledged commit is lost, over 5 kills of the primary under writes through the
  * pooler, with the real operator failing over each time (see {@link FailoverTrials}).
  */
-// asserts no lost commit, not timing: it runs beside another scenario class (the failover
-// benchmark, e2e/bench/failover.sh, measures alone)
+// runs with no other class beside it: its kills land at moments the operator's timing decides
+@Isolated
 class SyncFailoverTrialsTest {
 
   static final int KILLS = 3;

@@ -157,15 +157,19 @@ public final class LocalShard implements AutoCloseable {
     return startInstance(ordinal, initialized);
   }
 
+  /** The PostgreSQL container of the shard's generated StatefulSet, as the kubelet runs it. */
+  private Container postgresContainer() {
+    return ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
+  }
+
   /** Where instance {@code ordinal} keeps {@code $PGDATA} on this machine (on its data volume). */
   public Path dataDirectory(int ordinal) {
-    Container container =
-        ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0);
+    Container container = postgresContainer();
     String pgdata =
         container.getEnv().stream()
             .filter(e -> e.getName().equals("PGDATA"))
@@ -246,34 +250,19 @@ public final class LocalShard implements AutoCloseable {
     if (pod == null || !pod.isAlive()) {
       return false;
     }
-    var probe =
-        ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getReadinessProbe();
+    var probe = postgresContainer().getReadinessProbe();
     return pod.exec(probe.getExec().getCommand()) == 0;
   }
 
   /** One run of an instance's liveness probe, as the kubelet runs it; its exit status. */
   public int runLivenessProbe(int ordinal) {
-    var probe =
-        ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getLivenessProbe();
+    var probe = postgresContainer().getLivenessProbe();
     return pod(ordinal).exec(probe.getExec().getCommand());
   }
 
   /** Runs the container's readiness probe until it passes. */
   public void awaitReady(LocalPod pod, int ordinal) {
-    StatefulSet sts = ShardStatefulSetModel.desired(shard, ServerCapabilities.CURRENT);
-    var probe = sts.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe();
+    var probe = postgresContainer().getReadinessProbe();
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (System.nanoTime() < deadline) {
       if (!pod.isAlive()) {
