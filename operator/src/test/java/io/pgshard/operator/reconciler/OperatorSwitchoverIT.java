@@ -14,12 +14,18 @@ import io.pgshard.operator.testing.Writer;
 import java.sql.Connection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A planned switchover asked for with the annotation, carried out by the real operator on real
  * PostgreSQL 15 and PgBouncer processes while a client writes through the pooler: no acknowledged
  * write lost, no error seen by the client.
+ *
+ * <p>Isolated from the other integration classes: that no instance needs a rewind depends on the
+ * old primary stopping and the target replaying its last WAL within the promotion's bounds (10 s, 5
+ * s), which a second class's load pushed past once (one InstanceRewound; nothing lost).
  */
+@Isolated
 class OperatorSwitchoverIT {
 
   LocalOperatorShard s;
